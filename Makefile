@@ -1,0 +1,47 @@
+# Two commands matter: `make run` and `make test`. Both bootstrap everything they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format chromium bench messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP) ## Bring up the whole site with demo data on http://127.0.0.1:8000/
+	$(PY) scripts/devstack.py run
+
+test: $(STAMP) chromium ## Run lint, the migration check and the whole test suite (browser tests included)
+	$(VENV)/bin/ruff check .
+	$(PY) scripts/devstack.py test $(ARGS)
+
+lint: $(STAMP) ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## Format the code
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+chromium: ## Install Debian's Chromium for the browser tests when missing (needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
+
+bench: $(STAMP) ## Page benchmarks (writes docs/benchmarks.md)
+	$(PY) scripts/devstack.py shell $(PY) bench/pages.py
+
+messages: $(STAMP) ## Refresh and compile the translation catalogs
+	$(PY) manage.py makemessages -l en -l id --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean: ## Remove the virtualenv and all local data (database, media)
+	rm -rf $(VENV) var artifacts

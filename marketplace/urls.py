@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from marketplace import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("akun/", include("allauth.urls")),
+    path("akun/profil/", include("marketplace.account_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shops.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Dev and single-box installs; production points MEDIA_URL at object storage or a web server.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

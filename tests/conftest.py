@@ -1,0 +1,80 @@
+import shutil
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Tests run the production settings (DEBUG off); plain-HTTP test clients must not be redirected,
+    # and uploads go to a throwaway folder.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def user_factory():
+    return factories.UserFactory
+
+
+@pytest.fixture
+def shop_factory():
+    return factories.ShopFactory
+
+
+@pytest.fixture
+def category_factory():
+    return factories.CategoryFactory
+
+
+@pytest.fixture
+def product_factory():
+    return factories.ProductFactory
+
+
+@pytest.fixture
+def variant_factory():
+    return factories.ProductVariantFactory
+
+
+@pytest.fixture
+def active_product():
+    return factories.active_product
+
+
+@pytest.fixture
+def buyer(db):
+    return factories.UserFactory(username="buyer")
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.UserFactory(username="moderator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def seller_factory(db):
+    """seller_factory(shop) -> a user who owns `shop` and can log into /admin as a seller."""
+
+    def make(shop=None, username=None, role="owner"):
+        shop = shop or factories.ShopFactory()
+        member = factories.ShopMemberFactory(
+            shop=shop, role=role, user__username=username or f"seller-{shop.slug}", user__is_staff=True
+        )
+        return member.user
+
+    return make
