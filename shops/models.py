@@ -176,6 +176,7 @@ class Product(models.Model):
         ]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        permissions = [("moderate_product", _("Can approve and reject listings and suspend shops"))]
 
     def __str__(self) -> str:
         return self.title
@@ -193,6 +194,15 @@ class Product(models.Model):
         if not self.compare_at_price or self.compare_at_price <= self.price:
             return 0
         return round(100 * (self.compare_at_price - self.price) / self.compare_at_price)
+
+
+class ProductReview(Product):
+    """Products as the moderation queue sees them: a proxy so the queue has its own admin page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("listing to review")
+        verbose_name_plural = _("moderation queue")
 
 
 class ProductImage(models.Model):

@@ -4,11 +4,35 @@ Plain functions with keyword-only arguments, one transaction each, called by vie
 tasks, the demo seeder and tests alike.
 """
 
+import re
+
 from django.db import transaction
-from django.db.models import F, Min, Sum
+from django.db.models import (
+    Aggregate,
+    BigIntegerField,
+    DecimalField,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
 
 from marketplace.images import make_thumbnail
-from shops.models import Follow, Product, ProductDefect, ProductImage, Shop
+from shops.enums import PRODUCT_TRANSITIONS, ModerationAction, ProductStatus, ShopStatus
+from shops.models import (
+    BlockedWord,
+    Category,
+    Follow,
+    ModerationEvent,
+    Product,
+    ProductDefect,
+    ProductImage,
+    Shop,
+)
 
 
 def product_refresh_summary(*, product: Product) -> Product:
@@ -55,3 +79,239 @@ def follow_delete(*, user, shop: Shop) -> bool:
     if deleted:
         Shop.objects.filter(pk=shop.pk, follower_count__gt=0).update(follower_count=F("follower_count") - 1)
     return bool(deleted)
+
+
+# --- Moderation -------------------------------------------------------------------------------
+#
+# Every product status change goes through _product_transition(): it locks the row, checks
+# PRODUCT_TRANSITIONS, saves with update_fields and writes the ModerationEvent in the same
+# transaction. Who may call what (sellers submit, staff approve/reject) is checked by the caller
+# (the admin); these functions trust their actor.
+
+# "Far below the typical price": under 30% of the category median.
+LOW_PRICE_RATIO_PERCENT = 30
+
+
+class ProductTransitionNotAllowed(Exception):
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(f"A product cannot go from {current} to {target}.")
+
+
+class ShopTransitionNotAllowed(Exception):
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(f"A shop cannot go from {current} to {target}.")
+
+
+class ModerationReasonRequired(ValueError):
+    def __init__(self):
+        super().__init__("A reason is required: the seller reads it.")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationReasonRequired()
+    return reason
+
+
+def _product_transition(
+    *, product: Product, to: str, actor, action: str, reason: str = "", **changes
+) -> Product:
+    """Move `product` to status `to` (plus `changes`) and log `action`; caller holds a transaction."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if to not in PRODUCT_TRANSITIONS.get(locked.status, set()):
+        raise ProductTransitionNotAllowed(locked.status, to)
+    locked.status = to
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=["status", *changes, "updated_at"])
+    ModerationEvent.objects.create(
+        product=locked, shop_id=locked.shop_id, actor=actor, action=action, reason=reason
+    )
+    return locked
+
+
+def product_prescreen_findings(*, product: Product) -> list[str]:
+    """What the pre-screen finds suspicious in a listing (empty when nothing)."""
+    findings = []
+    text = f"{product.title}\n{product.description}"
+    for word in BlockedWord.objects.values_list("word", flat=True):
+        # Whole words only ("replika" flags "Tas replika", not "replikasi"); lookarounds rather
+        # than \b so phrases that start or end with punctuation still match.
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
+            findings.append(f"Blocked word: {word}")
+    typical = product.category.typical_price
+    # price 0 means no sellable variant yet: nothing to compare.
+    if typical and product.price and product.price * 100 < typical * LOW_PRICE_RATIO_PERCENT:
+        findings.append(f"Price {product.price} is under {LOW_PRICE_RATIO_PERCENT}% of the typical {typical}")
+    return findings
+
+
+def _product_prescreen(*, product: Product) -> Product:
+    """Set or clear the flag from fresh findings; log FLAGGED when something was found."""
+    findings = product_prescreen_findings(product=product)
+    product.is_flagged = bool(findings)
+    product.flag_reasons = "\n".join(findings)
+    product.save(update_fields=["is_flagged", "flag_reasons", "updated_at"])
+    if findings:
+        ModerationEvent.objects.create(
+            product=product,
+            shop_id=product.shop_id,
+            actor=None,  # the pre-screen, not a person
+            action=ModerationAction.FLAGGED,
+            reason=product.flag_reasons,
+        )
+    return product
+
+
+@transaction.atomic
+def product_submit(*, product: Product, actor) -> Product:
+    """Put a new, draft or rejected listing in the moderation queue, then pre-screen it.
+
+    A freshly created product already sits in pending_review (the model default) without a
+    submission time: submitting stamps it. Anything else must be allowed by PRODUCT_TRANSITIONS.
+    """
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    now = timezone.now()
+    if locked.status == ProductStatus.PENDING_REVIEW and locked.submitted_at is None:
+        locked.submitted_at = now
+        locked.save(update_fields=["submitted_at", "updated_at"])
+        ModerationEvent.objects.create(
+            product=locked, shop_id=locked.shop_id, actor=actor, action=ModerationAction.SUBMITTED
+        )
+    elif locked.status not in (ProductStatus.DRAFT, ProductStatus.REJECTED):
+        # An active listing goes back to review only through product_resubmit_after_edit.
+        raise ProductTransitionNotAllowed(locked.status, ProductStatus.PENDING_REVIEW)
+    else:
+        locked = _product_transition(
+            product=locked,
+            to=ProductStatus.PENDING_REVIEW,
+            actor=actor,
+            action=ModerationAction.SUBMITTED,
+            submitted_at=now,
+        )
+    return _product_prescreen(product=locked)
+
+
+@transaction.atomic
+def product_resubmit_after_edit(*, product: Product, actor, changed: list[str]) -> Product:
+    """A seller changed what buyers read or see (title, description, images): review it again.
+
+    Active and rejected listings go back to pending_review (hidden from the storefront until
+    approved) with a RESUBMITTED event naming what changed. A listing already waiting is only
+    pre-screened again; drafts and archived listings are left alone.
+    """
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if locked.status in (ProductStatus.ACTIVE, ProductStatus.REJECTED):
+        locked = _product_transition(
+            product=locked,
+            to=ProductStatus.PENDING_REVIEW,
+            actor=actor,
+            action=ModerationAction.RESUBMITTED,
+            reason="Changed: " + ", ".join(changed),
+            submitted_at=timezone.now(),
+        )
+    elif locked.status != ProductStatus.PENDING_REVIEW:
+        return locked
+    return _product_prescreen(product=locked)
+
+
+@transaction.atomic
+def product_approve(*, product: Product, actor) -> Product:
+    """Publish a listing. `published_at` keeps the first approval; a human decision clears the flag."""
+    current = Product.objects.select_for_update().only("published_at").get(pk=product.pk)
+    return _product_transition(
+        product=product,
+        to=ProductStatus.ACTIVE,
+        actor=actor,
+        action=ModerationAction.APPROVED,
+        published_at=current.published_at or timezone.now(),
+        rejection_reason="",
+        is_flagged=False,
+    )
+
+
+@transaction.atomic
+def product_reject(*, product: Product, actor, reason: str) -> Product:
+    """Refuse a listing; `reason` is required and shown to the seller on the product page."""
+    reason = _require_reason(reason)
+    return _product_transition(
+        product=product,
+        to=ProductStatus.REJECTED,
+        actor=actor,
+        action=ModerationAction.REJECTED,
+        reason=reason,
+        rejection_reason=reason,
+    )
+
+
+@transaction.atomic
+def product_archive(*, product: Product, actor) -> Product:
+    """Take a listing off sale for good (it can come back as a draft)."""
+    return _product_transition(
+        product=product, to=ProductStatus.ARCHIVED, actor=actor, action=ModerationAction.ARCHIVED
+    )
+
+
+def _shop_set_status(*, shop: Shop, to: str, actor, action: str, reason: str) -> Shop:
+    locked = Shop.objects.select_for_update().get(pk=shop.pk)
+    if locked.status == to:
+        raise ShopTransitionNotAllowed(locked.status, to)
+    locked.status = to
+    locked.suspension_reason = reason if to == ShopStatus.SUSPENDED else ""
+    locked.save(update_fields=["status", "suspension_reason"])
+    ModerationEvent.objects.create(shop=locked, actor=actor, action=action, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def shop_suspend(*, shop: Shop, actor, reason: str) -> Shop:
+    """Suspend a shop: the storefront shows only active shops, so all its products disappear."""
+    return _shop_set_status(
+        shop=shop,
+        to=ShopStatus.SUSPENDED,
+        actor=actor,
+        action=ModerationAction.SHOP_SUSPENDED,
+        reason=_require_reason(reason),
+    )
+
+
+@transaction.atomic
+def shop_reinstate(*, shop: Shop, actor, reason: str = "") -> Shop:
+    """Lift a suspension; the shop's active products are visible again."""
+    return _shop_set_status(
+        shop=shop,
+        to=ShopStatus.ACTIVE,
+        actor=actor,
+        action=ModerationAction.SHOP_REINSTATED,
+        reason=(reason or "").strip(),
+    )
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median, an ordered-set aggregate Django does not ship."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def category_refresh_typical_prices() -> int:
+    """Store each category's median active price (whole rupiah, halves rounded up) in one UPDATE.
+
+    Categories without priced active products get NULL, which the pre-screen skips. The result
+    depends only on the data, so running it twice changes nothing. Returns rows updated.
+    """
+    # percentile_cont works in double precision; a median of whole rupiah ends in .0 or .5, exact
+    # there. Rounding in numeric makes .5 go up (double precision would round half to even).
+    median = Cast(Median("price", output_field=FloatField()), DecimalField(max_digits=20, decimal_places=1))
+    medians = (
+        Product.objects.filter(category=OuterRef("pk"), status=ProductStatus.ACTIVE, price__gt=0)
+        .order_by()
+        .values("category")
+        .annotate(median=Cast(Round(median), BigIntegerField()))
+        .values("median")
+    )
+    return Category.objects.update(typical_price=Subquery(medians))
