@@ -1,11 +1,86 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace import services
+from marketplace.forms import AddressForm, ProfileForm
+from marketplace.models import Address
+from shops import selectors
 
 
 def home(request):
-    return render(request, "home.html", {})
+    context = {
+        "categories": selectors.category_tree().roots,
+        "trending": selectors.product_list_trending(),
+        "new_shops": selectors.shop_list_newest(),
+        # Filled by the live-selling feature; until then the page shows its empty state.
+        "live_sessions": [],
+    }
+    return render(request, "home.html", context)
+
+
+def _get_own_address(request, address_id) -> Address:
+    # Only the owner's addresses exist as far as these pages know: anyone else's id is a 404.
+    try:
+        return Address.objects.get(pk=address_id, user=request.user)
+    except Address.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required
 def profile(request):
-    return render(request, "account/profile.html", {})
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile was saved."))
+            return redirect("profile")
+        messages.error(request, _("Please correct the errors below."))
+    else:
+        form = ProfileForm(instance=request.user)
+    addresses = list(Address.objects.filter(user=request.user))
+    return render(request, "account/profile.html", {"form": form, "addresses": addresses})
+
+
+def _address_form_page(request, *, address=None):
+    form = AddressForm(request.POST or None, instance=address)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            services.address_save(user=request.user, address=address, **data)
+            messages.success(request, _("The address was saved."))
+            return redirect("profile")
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "account/address_form.html", {"form": form, "address": address})
+
+
+@login_required
+def address_create(request):
+    return _address_form_page(request)
+
+
+@login_required
+def address_update(request, address_id):
+    return _address_form_page(request, address=_get_own_address(request, address_id))
+
+
+@login_required
+def address_delete(request, address_id):
+    address = _get_own_address(request, address_id)
+    if request.method == "POST":
+        services.address_delete(user=request.user, address_id=address.pk)
+        messages.success(request, _("The address was deleted."))
+        return redirect("profile")
+    return render(request, "account/address_confirm_delete.html", {"address": address})
+
+
+@login_required
+@require_POST
+def address_set_default(request, address_id):
+    address = _get_own_address(request, address_id)
+    services.address_set_default(user=request.user, address_id=address.pk)
+    messages.success(request, _("The default address was changed."))
+    return redirect("profile")

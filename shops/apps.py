@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ShopsConfig(AppConfig):
     name = "shops"
     verbose_name = _("Shops and catalog")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from shops.models import Category
+        from shops.selectors import category_tree_invalidate
+
+        # Cache invalidation only (no domain logic): pages read the category tree from the cache.
+        post_save.connect(category_tree_invalidate, sender=Category, dispatch_uid="category_tree_save")
+        post_delete.connect(category_tree_invalidate, sender=Category, dispatch_uid="category_tree_delete")

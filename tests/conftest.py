@@ -5,6 +5,13 @@ import pytest
 from tests import factories
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # WhiteNoise warns at startup when STATIC_ROOT is missing (tests never collect static files).
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Tests run the production settings (DEBUG off); plain-HTTP test clients must not be redirected,

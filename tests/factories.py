@@ -9,7 +9,7 @@ from PIL import Image
 
 from marketplace.models import Address, User
 from shops.enums import Condition, MemberRole, ProductStatus
-from shops.models import Category, Product, ProductImage, ProductVariant, Shop, ShopMember
+from shops.models import Category, Product, ProductDefect, ProductImage, ProductVariant, Shop, ShopMember
 
 
 def image_file(name: str = "photo.jpg", size=(64, 48), color=(200, 80, 40), fmt: str = "JPEG") -> ContentFile:
@@ -118,3 +118,12 @@ def active_product(**kwargs) -> Product:
     product = ProductFactory(**kwargs)
     ProductVariantFactory(product=product, price=price, stock=stock)
     return product_refresh_summary(product=product)
+
+
+class ProductDefectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductDefect
+
+    product = factory.SubFactory(ProductFactory)
+    description = "Noda kecil di lengan kiri"
+    photo = factory.LazyFunction(lambda: image_file("defect.jpg"))

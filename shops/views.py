@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shops import selectors, services
+from shops.filters import ProductFilter, ShopProductFilter
+from shops.models import Product, Shop
+
+PRODUCTS_PER_PAGE = 24
+
+
+def _browse(request, *, filterset_class, products):
+    """Filter, search, sort and paginate `products` from the GET parameters, never failing on them."""
+    filterset = filterset_class(request.GET or None, queryset=products, request=request)
+    products = filterset.qs
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+    query, sort = cleaned.get("q", ""), cleaned.get("sort", "")
+    is_fuzzy = False
+    if query:
+        result = selectors.product_search(products=products, query=query, sort=sort)
+        products, is_fuzzy = result.products, result.is_fuzzy
+    else:
+        products = selectors.product_sort(products=products, sort=sort)
+    if filterset.is_bound and filterset.errors:
+        messages.warning(request, _("Some filters were not valid and were ignored."))
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    return {"filter": filterset, "page": page, "query": query, "is_fuzzy": is_fuzzy}
+
+
+def product_list(request):
+    context = _browse(request, filterset_class=ProductFilter, products=selectors.product_list_visible())
+    tree = selectors.category_tree()
+    category = tree.get_by_slug(request.GET.get("category", ""))
+    context["category_path"] = tree.ancestors(category.id) if category else []
+    return render(request, "shops/product_list.html", context)
+
+
+def _discount_percent(price: int, compare_at_price: int | None) -> int:
+    if not compare_at_price or compare_at_price <= price:
+        return 0
+    return round(100 * (compare_at_price - price) / compare_at_price)
+
+
+def product_detail(request, shop_slug, product_slug):
+    try:
+        product = selectors.product_get_visible(shop_slug=shop_slug, product_slug=product_slug)
+    except Product.DoesNotExist:
+        raise Http404(_("This product is not available.")) from None
+    for variant in product.available_variants:
+        variant.discount_percent = _discount_percent(variant.price, variant.compare_at_price)
+    # The price shown first is the first variant in stock (the one pre-selected in the picker).
+    first_variant = next((v for v in product.available_variants if v.stock > 0), None)
+    shown = first_variant or product
+    context = {
+        "product": product,
+        "shop": product.shop,
+        "category_path": selectors.category_tree().ancestors(product.category_id),
+        "more_from_shop": selectors.product_list_more_from_shop(product=product),
+        "first_variant": first_variant,
+        "shown_price": shown.price,
+        "shown_compare_at": shown.compare_at_price if shown.discount_percent else None,
+        "shown_discount": shown.discount_percent,
+    }
+    return render(request, "shops/product_detail.html", context)
+
+
+def _get_shop_or_404(slug) -> Shop:
+    try:
+        return selectors.shop_get_visible(slug=slug)
+    except Shop.DoesNotExist:
+        raise Http404(_("This shop is not available.")) from None
+
+
+def shop_detail(request, slug):
+    shop = _get_shop_or_404(slug)
+    context = _browse(
+        request, filterset_class=ShopProductFilter, products=selectors.product_list_visible(shop=shop)
+    )
+    context.update(shop=shop, is_following=selectors.shop_is_followed(shop=shop, user=request.user))
+    return render(request, "shops/shop_detail.html", context)
+
+
+def _follow_response(request, shop, *, is_following):
+    if request.headers.get("HX-Request"):
+        shop.refresh_from_db(fields=["follower_count"])
+        return render(request, "shops/_follow.html", {"shop": shop, "is_following": is_following})
+    return redirect("shop_detail", slug=shop.slug)
+
+
+@require_POST
+def shop_follow(request, slug):
+    shop = _get_shop_or_404(slug)
+    if not request.user.is_authenticated:
+        # Back to the shop page after login: the follow itself needs a fresh POST with its token.
+        return redirect_to_login(reverse("shop_detail", args=[shop.slug]))
+    if services.follow_create(user=request.user, shop=shop):
+        messages.success(request, _("You now follow %(shop)s.") % {"shop": shop.name})
+    return _follow_response(request, shop, is_following=True)
+
+
+@require_POST
+def shop_unfollow(request, slug):
+    shop = _get_shop_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("shop_detail", args=[shop.slug]))
+    if services.follow_delete(user=request.user, shop=shop):
+        messages.info(request, _("You no longer follow %(shop)s.") % {"shop": shop.name})
+    return _follow_response(request, shop, is_following=False)
