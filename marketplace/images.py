@@ -18,10 +18,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+# Phone cameras often write MPO: a JPEG with extra frames appended. Pillow's JPEG opener reports it
+# as "MPO"; we keep the first (main) frame and treat it as the JPEG it is.
+FORMAT_ALIASES = {"MPO": "JPEG"}
+# The only `info` entry worth carrying into the re-encoded copy (PNG/palette transparency).
+# Pillow writes some entries back by default (a JPEG's comment, a PNG's ICC profile).
+KEPT_INFO = ("transparency",)
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 THUMBNAIL_SIZE = (480, 480)
 
@@ -36,21 +43,13 @@ def _open(data: bytes) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ValidationError(
-                _("The image has too many pixels (at most %(limit)s million)."),
-                code="too_many_pixels",
-                params={"limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
-            ) from exc
+            raise _too_many_pixels() from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             raise ValidationError(
                 _("Upload a JPEG, PNG or WebP image; this file is not one."), code="invalid_image"
             ) from exc
     if image.width * image.height > settings.IMAGE_MAX_PIXELS:
-        raise ValidationError(
-            _("The image has too many pixels (at most %(limit)s million)."),
-            code="too_many_pixels",
-            params={"limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
-        )
+        raise _too_many_pixels()
     return image
 
 
@@ -68,11 +67,21 @@ def _read(file) -> bytes:
     return data
 
 
-def _too_big() -> ValidationError:
+def _too_many_pixels() -> ValidationError:
     return ValidationError(
-        _("The image is too large (at most %(limit)s MB)."),
+        _("The image has too many pixels (at most %(limit)s million)."),
+        code="too_many_pixels",
+        # :g keeps "40" for the default and still says something true for a limit under a million.
+        params={"limit": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}"},
+    )
+
+
+def _too_big() -> ValidationError:
+    # filesizeformat, not "// 1 MB": a limit under 1 MB must not read "at most 0 MB".
+    return ValidationError(
+        _("The image is too large (at most %(limit)s)."),
         code="too_large",
-        params={"limit": settings.IMAGE_MAX_BYTES // (1024 * 1024)},
+        params={"limit": filesizeformat(settings.IMAGE_MAX_BYTES)},
     )
 
 
@@ -94,8 +103,8 @@ def sanitize_image(file) -> ContentFile:
     """Validate and re-encode an upload; the result has a fresh name and no metadata."""
     data = _read(file)
     image = _decode(data)
-    source_format = image.format
-    image = ImageOps.exif_transpose(image)
+    source_format = FORMAT_ALIASES.get(image.format, image.format)
+    image = _without_metadata(ImageOps.exif_transpose(image))
     out = io.BytesIO()
     if source_format == "JPEG":
         image.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
@@ -108,6 +117,12 @@ def sanitize_image(file) -> ContentFile:
             image = image.convert("RGBA")
         image.save(out, "WEBP", quality=85)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[source_format]}")
+
+
+def _without_metadata(image: Image.Image) -> Image.Image:
+    """Forget what Pillow read besides pixels, so no encoder can write it back."""
+    image.info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
+    return image
 
 
 def make_thumbnail(file, size: tuple[int, int] = THUMBNAIL_SIZE) -> ContentFile:
