@@ -19,10 +19,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+# Where the embedded servers keep their data; a test of this launcher points it elsewhere.
+VAR = Path(os.environ.get("LAPAK_VAR_DIR", ROOT / "var")).resolve()
 DB_NAME = "lapak"
 
 
@@ -50,8 +50,8 @@ def embedded_postgres():
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DB_NAME};")
-    socket_dir = quote(str(info.socket_dir), safe="")
-    url = f"postgres://postgres@{socket_dir}:{info.port}/{DB_NAME}"
+    # A Unix socket only (no TCP port to collide with); django-environ reads the host from the path.
+    url = f"postgres://postgres@/{info.socket_dir}/{DB_NAME}"
     log(f"embedded PostgreSQL up (socket in {info.socket_dir})")
     try:
         yield url
@@ -140,6 +140,7 @@ def run_child(command: list[str], env: dict) -> int:
 
 
 def cmd_run() -> int:
+    (ROOT / "var").mkdir(exist_ok=True)  # beat's schedule file, uploads in development
     with services() as env:
         env.setdefault("DEBUG", "1")
         env.setdefault("PORT", "8000")

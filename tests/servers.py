@@ -1,0 +1,100 @@
+"""Real servers for end-to-end tests: daphne in its own process, on the test database.
+
+The test process and the server share PostgreSQL and Redis, so data a test commits
+(`transactional_db`) is what the browser sees, served exactly as in production (DEBUG off,
+collected static files, the ASGI application).
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    """The URL of the database this test run uses (the test database, once it exists)."""
+    db = connection.settings_dict
+    host = db["HOST"] or "127.0.0.1"
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    if host.startswith("/"):  # a Unix socket folder (the embedded server)
+        return f"postgres://{credentials}@/{host}/{db['NAME']}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(static_root: Path, media_root: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="marketplace.settings",
+        DATABASE_URL=database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_ROOT=str(static_root),
+        MEDIA_ROOT=str(media_root),
+        SERVE_MEDIA="1",
+        CONN_MAX_AGE="0",
+        **extra,
+    )
+    return env
+
+
+def collect_static(static_root: Path) -> None:
+    env = dict(os.environ, STATIC_ROOT=str(static_root), DEBUG="0")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+
+@contextlib.contextmanager
+def daphne(env: dict[str, str], port: int | None = None):
+    """Start daphne on a free port; yields its base URL and stops it afterwards."""
+    port = port or free_port()
+    (ROOT / "var").mkdir(exist_ok=True)
+    log_path = ROOT / "var" / f"daphne-test-{port}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "marketplace.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                raise RuntimeError("daphne did not start:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
