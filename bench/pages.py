@@ -69,7 +69,6 @@ def server_env() -> dict[str, str]:
         STATIC_ROOT=str(VAR / "static"),
         MEDIA_ROOT=str(VAR / "media"),
         SERVE_MEDIA="1",
-        CONN_MAX_AGE="600",
         LOG_LEVEL="WARNING",
         CACHE_KEY_PREFIX="lapak-bench",
     )

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,13 +10,18 @@ from marketplace import services
 from marketplace.forms import AddressForm, ProfileForm
 from marketplace.models import Address
 from shops import selectors
+from shops.fragments import cached_fragment
 
 
 def home(request):
+    def render_catalog_sections():
+        context = {"trending": selectors.product_list_trending(), "new_shops": selectors.shop_list_newest()}
+        return render_to_string("_home_catalog.html", context, request=request), {}
+
+    catalog_sections, _meta = cached_fragment("home", "", render_catalog_sections)
     context = {
         "categories": selectors.category_tree().roots,
-        "trending": selectors.product_list_trending(),
-        "new_shops": selectors.shop_list_newest(),
+        "catalog_sections": catalog_sections,
         # Filled by the live-selling feature; until then the page shows its empty state.
         "live_sessions": [],
     }

@@ -3,6 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.images import SafeImageField
@@ -37,6 +38,9 @@ class Shop(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop_detail", args=[self.slug])
 
     @property
     def is_active(self) -> bool:
@@ -180,6 +184,9 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("product_detail", args=[self.shop.slug, self.slug])
 
     @property
     def is_visible(self) -> bool:

@@ -166,21 +166,26 @@ def product_list_more_from_shop(*, product: Product, limit: int = 6) -> list[Pro
 
 
 def product_get_visible(*, shop_slug: str, product_slug: str) -> Product:
-    """A product page's product with everything it shows; raises Product.DoesNotExist if hidden."""
+    """A product page's product with its shop and live variants (price, stock); raises
+    Product.DoesNotExist if hidden. The rest of the page comes from cached fragments, which read
+    product_images() and the defects themselves when they are rendered.
+    """
     return (
         Product.objects.filter(status=ProductStatus.ACTIVE, shop__status=ShopStatus.ACTIVE)
         .select_related("shop", "category")
         .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="gallery"),
             Prefetch(
                 "variants",
                 queryset=ProductVariant.objects.filter(is_active=True).order_by("position", "id"),
                 to_attr="available_variants",
             ),
-            "defects",
         )
         .get(shop__slug=shop_slug, slug=product_slug)
     )
+
+
+def product_images(*, product: Product) -> list[ProductImage]:
+    return list(product.images.order_by("position", "id"))
 
 
 def product_sort(*, products: QuerySet[Product], sort: str | None) -> QuerySet[Product]:

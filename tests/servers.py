@@ -54,7 +54,6 @@ def server_env(static_root: Path, media_root: Path, **extra: str) -> dict[str, s
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(media_root),
         SERVE_MEDIA="1",
-        CONN_MAX_AGE="0",
         **extra,
     )
     return env

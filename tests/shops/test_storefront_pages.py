@@ -81,10 +81,9 @@ def test_product_detail_shows_price_variants_condition_measurements_defects_and_
     assert "Terverifikasi" in html
     assert "1234 pengikut" in html
     assert reverse("shop_detail", args=["preloved-bandung"]) in html
-    # Gallery in position order.
-    gallery = response.context["product"].gallery
-    assert [image.alt_text for image in gallery] == ["Foto depan", "Foto belakang"]
+    # Gallery in position order: the first is the main photo, and the thumbnails follow in order.
     assert html.index('alt="Foto depan"') < html.index('data-alt="Foto belakang"')
+    assert html.index('data-alt="Foto depan"') < html.index('data-alt="Foto belakang"')
 
 
 def test_product_detail_without_measurements_has_no_table(client, active_product):
