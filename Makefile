@@ -36,7 +36,10 @@ chromium: ## Install Debian's Chromium for the browser tests when missing (needs
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
 
-bench: $(STAMP) ## Page benchmarks (writes docs/benchmarks.md)
+bench: $(STAMP) ## Page benchmarks with wrk (writes docs/benchmarks.md)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: run 'sudo apt-get install wrk'" >&2; exit 1; fi; }
 	$(PY) scripts/devstack.py shell $(PY) bench/pages.py
 
 messages: $(STAMP) ## Refresh and compile the translation catalogs

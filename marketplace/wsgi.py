@@ -1,4 +1,4 @@
-"""WSGI entry point, used only to benchmark HTTP against a WSGI server (docs/benchmarks.md)."""
+"""WSGI entry point: gunicorn serves all plain HTTP (gunicorn.conf.py says why)."""
 
 import os
 

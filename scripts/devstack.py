@@ -153,7 +153,9 @@ def cmd_run() -> int:
         )
         manage(env, "seed_demo", *seed_size)
         port = env["PORT"]
+        # honcho gives each Procfile line the next hundred: web (HTTP) on PORT, ws (daphne) on PORT+100.
         log(f"Lapak is starting on http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/admin/)")
+        log(f"WebSockets (daphne) on 127.0.0.1:{int(port) + 100}")
         log("Demo logins (password for all: lapak12345): staff admin; sellers thrift, batik, skincare,")
         log("gadget, snack; buyers andi, siti, budi. Ctrl-C stops everything.")
         return run_child([sys.executable, "-m", "honcho", "start", "-f", "Procfile"], env)

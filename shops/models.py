@@ -105,6 +105,12 @@ class Category(models.Model):
         return self.name
 
 
+class ProductManager(models.Manager):
+    def get_queryset(self):
+        # The search vector is large and only ever filtered on in SQL: never ship it to Python.
+        return super().get_queryset().defer("search_vector")
+
+
 class Product(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products", verbose_name=_("shop"))
     category = models.ForeignKey(
@@ -155,6 +161,8 @@ class Product(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+
+    objects = ProductManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]

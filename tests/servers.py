@@ -1,8 +1,8 @@
-"""Real servers for end-to-end tests: daphne in its own process, on the test database.
+"""Real servers for end-to-end tests, in their own processes, on the test database.
 
 The test process and the server share PostgreSQL and Redis, so data a test commits
 (`transactional_db`) is what the browser sees, served exactly as in production (DEBUG off,
-collected static files, the ASGI application).
+collected static files; gunicorn for HTTP, daphne for WebSockets).
 """
 
 import contextlib
@@ -67,19 +67,12 @@ def collect_static(static_root: Path) -> None:
 
 
 @contextlib.contextmanager
-def daphne(env: dict[str, str], port: int | None = None):
-    """Start daphne on a free port; yields its base URL and stops it afterwards."""
-    port = port or free_port()
+def _serve(name: str, command: list[str], env: dict[str, str], port: int):
+    """Start a server process on `port`; yields its base URL and stops it afterwards."""
     (ROOT / "var").mkdir(exist_ok=True)
-    log_path = ROOT / "var" / f"daphne-test-{port}.log"
+    log_path = ROOT / "var" / f"{name}-test-{port}.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "marketplace.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -87,7 +80,7 @@ def daphne(env: dict[str, str], port: int | None = None):
                 break
             if process.poll() is not None or time.monotonic() > deadline:
                 log.flush()
-                raise RuntimeError("daphne did not start:\n" + log_path.read_text()[-3000:])
+                raise RuntimeError(f"{name} did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -97,3 +90,34 @@ def daphne(env: dict[str, str], port: int | None = None):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def gunicorn(env: dict[str, str], port: int | None = None):
+    """The production HTTP server, with the project's gunicorn.conf.py (fewer workers here)."""
+    port = port or free_port()
+    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "WEB_THREADS": "4"}
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "marketplace.wsgi:application",
+        "--config",
+        "gunicorn.conf.py",
+    ]
+    return _serve("gunicorn", command, env, port)
+
+
+def daphne(env: dict[str, str], port: int | None = None):
+    """The production WebSocket server (it answers HTTP too)."""
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "marketplace.asgi:application",
+    ]
+    return _serve("daphne", command, env, port)

@@ -1,7 +1,8 @@
 """`make run` on a machine with no database or Redis: it starts, serves, and Ctrl-C ends all of it.
 
 Runs the real launcher (scripts/devstack.py run) with embedded PostgreSQL and Redis in a
-temporary folder, a small demo catalog, and the whole Procfile (daphne, Celery worker, beat).
+temporary folder, a small demo catalog, and the whole Procfile (gunicorn, daphne, Celery
+worker and beat).
 """
 
 import os
@@ -95,6 +96,8 @@ def test_make_run_serves_the_demo_and_ctrl_c_leaves_nothing_behind(tmp_path):
         # the site comes up with demo data, and the worker and beat are running beside it
         home = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"), 240, "the home page", first_log)
         assert "Lemari Thrift Jogja" in home
+        # daphne, for WebSockets, on the next port honcho hands out
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port + 100}/healthz"), 60, "daphne", first_log)
         wait_for(lambda: " ready." in first_log.read_text(), 60, "the Celery worker", first_log)
         wait_for(lambda: "beat: Starting" in first_log.read_text(), 60, "Celery beat", first_log)
         output = first_log.read_text()
@@ -112,6 +115,7 @@ def test_make_run_serves_the_demo_and_ctrl_c_leaves_nothing_behind(tmp_path):
     assert processes_using(var_dir) == []
     assert not is_listening(redis_port)
     assert fetch(f"http://127.0.0.1:{port}/healthz") is None
+    assert fetch(f"http://127.0.0.1:{port + 100}/healthz") is None
     assert "embedded PostgreSQL stopped" in first_log.read_text()
 
     # the next start reuses the data instead of seeding again

@@ -1,4 +1,4 @@
-"""Browser tests: Debian's Chromium driven by Playwright, against a real daphne process.
+"""Browser tests: Debian's Chromium driven by Playwright, against the real servers.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium (make test installs it).
 """
@@ -41,7 +41,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def server_url(transactional_db, static_root, media_root):
-    with servers.daphne(servers.server_env(static_root, media_root)) as url:
+    with servers.gunicorn(servers.server_env(static_root, media_root)) as url:
         yield url
 
 

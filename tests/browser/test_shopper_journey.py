@@ -1,4 +1,4 @@
-"""A shopper's first visit, in a real Chromium against daphne: home → search → product → shop."""
+"""A shopper's first visit in a real Chromium, on the production servers: home → search → product → shop."""
 
 import re
 
