@@ -43,8 +43,8 @@ bench: $(STAMP) ## Page benchmarks with wrk (writes docs/benchmarks.md)
 	$(PY) scripts/devstack.py shell $(PY) bench/pages.py
 
 messages: $(STAMP) ## Refresh and compile the translation catalogs
-	$(PY) manage.py makemessages -l en -l id --ignore=.venv --ignore=var
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(PY) manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=artifacts --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean: ## Remove the virtualenv and all local data (database, media)
 	rm -rf $(VENV) var artifacts

@@ -29,3 +29,9 @@ class AddressAdmin(PlatformStaffOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("is_default", "province")
     search_fields = ("recipient_name", "user__username", "user__email", "phone", "city")
     raw_id_fields = ("user",)
+
+
+# Sellers and staff both work here: name it for them, not for Django.
+admin.site.site_header = _("Lapak Seller Center")
+admin.site.site_title = _("Lapak Seller Center")
+admin.site.index_title = _("Your shop")

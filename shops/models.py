@@ -333,6 +333,8 @@ class ModerationEvent(models.Model):
             models.Index(fields=["product", "-created_at"], name="modevent_product_created"),
             models.Index(fields=["shop", "-created_at"], name="modevent_shop_created"),
         ]
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.product or self.shop}"

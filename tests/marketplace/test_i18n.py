@@ -56,3 +56,13 @@ def test_an_english_browser_still_gets_indonesian_until_it_switches(client):
     assert '<html lang="id">' in html
     client.post(reverse("set_language"), {"language": "en"})
     assert '<html lang="en">' in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+
+
+def test_the_seller_admin_speaks_indonesian_and_names_itself(client, seller_factory):
+    client.force_login(seller_factory())
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert "Pusat Penjual Lapak" in html
+    assert "Catatan moderasi" in html
+    assert "Django" not in html.split("<body", 1)[1].split("</header>", 1)[0]
