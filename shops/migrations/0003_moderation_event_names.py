@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shops', '0002_moderation_permission_and_queue'),
+        ("shops", "0002_moderation_permission_and_queue"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='moderationevent',
-            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'moderation event', 'verbose_name_plural': 'moderation events'},
+            name="moderationevent",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "verbose_name": "moderation event",
+                "verbose_name_plural": "moderation events",
+            },
         ),
     ]
