@@ -272,6 +272,22 @@ def ask_for_reason(modeladmin, request, queryset, *, action: str, title: str, su
     return None, TemplateResponse(request, "admin/shops/reason_form.html", context)
 
 
+def apply_each(queryset, service) -> int:
+    """Run `service(obj)` on every selected object; returns how many it changed.
+
+    Objects whose status forbids the move (decided by someone else meanwhile, already
+    suspended...) are skipped rather than failing the whole batch.
+    """
+    done = 0
+    for obj in queryset:
+        try:
+            service(obj)
+        except (services.ProductTransitionNotAllowed, services.ShopTransitionNotAllowed):
+            continue
+        done += 1
+    return done
+
+
 # --- Shops ------------------------------------------------------------------------------------
 
 
@@ -332,25 +348,15 @@ class ShopAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
         )
         if page:
             return page
-        done = 0
-        for shop in queryset:
-            try:
-                services.shop_suspend(shop=shop, actor=request.user, reason=reason)
-                done += 1
-            except services.ShopTransitionNotAllowed:
-                pass
+        done = apply_each(
+            queryset, lambda shop: services.shop_suspend(shop=shop, actor=request.user, reason=reason)
+        )
         self.message_user(request, ngettext("%d shop suspended.", "%d shops suspended.", done) % done)
         return None
 
     @admin.action(description=_("Reinstate selected shops"), permissions=["moderate"])
     def reinstate_selected(self, request, queryset):
-        done = 0
-        for shop in queryset:
-            try:
-                services.shop_reinstate(shop=shop, actor=request.user)
-                done += 1
-            except services.ShopTransitionNotAllowed:
-                pass
+        done = apply_each(queryset, lambda shop: services.shop_reinstate(shop=shop, actor=request.user))
         self.message_user(request, ngettext("%d shop reinstated.", "%d shops reinstated.", done) % done)
 
 
@@ -559,13 +565,10 @@ class ProductAdmin(ShopScopedAdminMixin, ProductColumns, admin.ModelAdmin):
 
     @admin.action(description=_("Archive selected"), permissions=["change"])
     def archive_selected(self, request, queryset):
-        done = 0
-        for product in self.editable(request, queryset):
-            try:
-                services.product_archive(product=product, actor=request.user)
-                done += 1
-            except services.ProductTransitionNotAllowed:
-                pass
+        done = apply_each(
+            self.editable(request, queryset),
+            lambda product: services.product_archive(product=product, actor=request.user),
+        )
         self.message_user(request, ngettext("%d listing archived.", "%d listings archived.", done) % done)
 
     @admin.action(description=_("Export selected as CSV"), permissions=["view"])
@@ -643,13 +646,9 @@ class ProductReviewAdmin(ProductColumns, admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected listings"), permissions=["moderate"])
     def approve_selected(self, request, queryset):
-        done = 0
-        for product in queryset:
-            try:
-                services.product_approve(product=product, actor=request.user)
-                done += 1
-            except services.ProductTransitionNotAllowed:
-                pass  # decided by someone else meanwhile
+        done = apply_each(
+            queryset, lambda product: services.product_approve(product=product, actor=request.user)
+        )
         self.message_user(request, ngettext("%d listing approved.", "%d listings approved.", done) % done)
 
     @admin.action(description=_("Reject selected listings…"), permissions=["moderate"])
@@ -664,13 +663,10 @@ class ProductReviewAdmin(ProductColumns, admin.ModelAdmin):
         )
         if page:
             return page
-        done = 0
-        for product in queryset:
-            try:
-                services.product_reject(product=product, actor=request.user, reason=reason)
-                done += 1
-            except services.ProductTransitionNotAllowed:
-                pass
+        done = apply_each(
+            queryset,
+            lambda product: services.product_reject(product=product, actor=request.user, reason=reason),
+        )
         self.message_user(request, ngettext("%d listing rejected.", "%d listings rejected.", done) % done)
         return None
 
