@@ -1,0 +1,309 @@
+"""Carts, checkouts, orders and vouchers. Money is integer rupiah in BigIntegerField everywhere.
+
+A checkout groups the orders a buyer placed at once, one order per shop; its totals are the sums
+of its orders'. Orders keep snapshots (address, titles, unit prices) so later edits to products
+or addresses never change what was bought.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from orders.enums import ORDER_TRANSITIONS, OrderStatus, PaymentMethod, VoucherKind
+from shops.models import Product, ProductVariant, Shop
+
+
+class Cart(models.Model):
+    """A logged-in buyer's cart, or an anonymous visitor's (by session), merged at login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="cart"
+    )
+    session_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(session_key__isnull=False), name="cart_has_an_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cart #{self.pk}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="cart_items")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    # The price the buyer saw when adding: a later change is shown to them, never applied silently.
+    price_when_added = models.BigIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="one_cart_line_per_variant"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant}"
+
+
+class Voucher(models.Model):
+    """A platform voucher (no shop, made by staff) or a shop's voucher (made by its seller)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    shop = models.ForeignKey(
+        Shop,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+        help_text=_("Empty for a platform voucher."),
+    )
+    title = models.CharField(_("title"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=16, choices=VoucherKind)
+    # Percent for PERCENT (1-100); rupiah off for FIXED; unused for FREE_SHIPPING.
+    value = models.PositiveIntegerField(_("value"), default=0)
+    # The most a PERCENT or FREE_SHIPPING voucher takes off, in rupiah.
+    max_discount = models.BigIntegerField(_("maximum discount (Rp)"), null=True, blank=True)
+    min_spend = models.BigIntegerField(_("minimum spend (Rp)"), default=0)
+    starts_at = models.DateTimeField(_("valid from"))
+    ends_at = models.DateTimeField(_("valid until"))
+    usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
+    per_user_limit = models.PositiveIntegerField(_("uses per buyer"), default=1)
+    # Moved only by conditional UPDATEs in orders.services (never past usage_limit).
+    used_count = models.PositiveIntegerField(_("used"), default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_claimable = models.BooleanField(_("shown for claiming"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["shop", "is_active", "ends_at"], name="voucher_shop_active_ends"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="voucher_window_valid"),
+            models.CheckConstraint(
+                condition=Q(usage_limit__isnull=True) | Q(used_count__lte=F("usage_limit")),
+                name="voucher_never_over_used",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=VoucherKind.PERCENT) | Q(value__gte=1, value__lte=100),
+                name="voucher_percent_in_range",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=VoucherKind.values), name="voucher_kind_valid"),
+        ]
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_platform(self) -> bool:
+        return self.shop_id is None
+
+
+class VoucherClaim(models.Model):
+    """A voucher a shopper saved into their wallet from a shop page or the platform."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="voucher_claims"
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["voucher", "user"], name="claim_voucher_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ← {self.voucher}"
+
+
+class Checkout(models.Model):
+    """One buyer's "place order": the orders it created (one per shop) and what they share."""
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts")
+    # A double submit (or ten at once) with the same key finds this row instead of placing again.
+    idempotency_key = models.CharField(max_length=64)
+    payment_method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod)
+    platform_voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="platform_checkouts"
+    )
+    # Address snapshot (marketplace.Address may change or vanish later).
+    recipient_name = models.CharField(max_length=100)
+    phone = models.CharField(max_length=20)
+    province = models.CharField(max_length=60)
+    city = models.CharField(max_length=60)
+    district = models.CharField(max_length=60)
+    postal_code = models.CharField(max_length=5)
+    street = models.TextField()
+    grand_total = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="checkout_idempotent"),
+            models.CheckConstraint(condition=Q(grand_total__gte=0), name="checkout_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Checkout #{self.pk}"
+
+
+class Order(models.Model):
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(_("order number"), max_length=24, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus, default=OrderStatus.AWAITING_PAYMENT
+    )
+    payment_method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod)
+    shop_voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="shop_orders"
+    )
+    shipping_option = models.CharField(_("shipping"), max_length=40)
+    subtotal = models.BigIntegerField(_("items"))
+    shipping_fee = models.BigIntegerField(_("shipping fee"))
+    # This order's share of the shop voucher and of the platform voucher.
+    discount = models.BigIntegerField(_("discount"), default=0)
+    shipping_discount = models.BigIntegerField(_("shipping discount"), default=0)
+    total = models.BigIntegerField(_("total"))
+    weight_grams = models.PositiveIntegerField(default=0)
+    # Unpaid orders expire (a Celery job, and a check at payment time) and release what they hold.
+    payment_due_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["buyer", "status", "-created_at"], name="order_buyer_status_created"),
+            models.Index(fields=["shop", "status", "-created_at"], name="order_shop_status_created"),
+            models.Index(fields=["status", "payment_due_at"], name="order_status_payment_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="order_status_valid"),
+            models.CheckConstraint(
+                condition=Q(
+                    subtotal__gte=0,
+                    shipping_fee__gte=0,
+                    discount__gte=0,
+                    shipping_discount__gte=0,
+                    total__gte=0,
+                ),
+                name="order_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(total=F("subtotal") + F("shipping_fee") - F("discount") - F("shipping_discount")),
+                name="order_total_adds_up",
+            ),
+        ]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+
+    def __str__(self) -> str:
+        return self.number
+
+    def can_move_to(self, status: str) -> bool:
+        return status in ORDER_TRANSITIONS[self.status]
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, related_name="order_items")
+    variant = models.ForeignKey(
+        ProductVariant, on_delete=models.SET_NULL, null=True, related_name="order_items"
+    )
+    # Snapshots: what the buyer bought, whatever happens to the listing later.
+    title = models.CharField(max_length=120)
+    variant_label = models.CharField(max_length=64, blank=True)
+    sku = models.CharField(max_length=64)
+    unit_price = models.BigIntegerField()
+    quantity = models.PositiveIntegerField()
+    line_total = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_item_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gt=0), name="order_item_price_positive"),
+            models.CheckConstraint(
+                condition=Q(line_total=F("unit_price") * F("quantity")), name="order_item_line_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
+
+class OrderEvent(models.Model):
+    """Every status change of an order: from, to, who, why, when. Written with the change."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=OrderStatus, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus)
+    # Null for the system (payment expiry, auto-completion).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"], name="orderevent_order_created")]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class VoucherRedemption(models.Model):
+    """One use of a voucher by a checkout. Released (not deleted) when its orders are cancelled."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="redemptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="voucher_redemptions"
+    )
+    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="voucher_redemptions")
+    amount = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["voucher", "user", "released_at"], name="redemption_voucher_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["voucher", "checkout"], name="redeem_voucher_once_per_checkout")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher} by {self.user}"
+
+
+class Shipment(models.Model):
+    """The parcel of an order: the carrier and tracking number the seller entered when shipping."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="shipment")
+    carrier = models.CharField(_("carrier"), max_length=40)
+    tracking_number = models.CharField(_("tracking number"), max_length=64)
+    shipped_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_number"], name="tracking_number_unique_per_carrier"
+            )
+        ]
+        indexes = [models.Index(fields=["delivered_at"], name="shipment_delivered")]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}"
