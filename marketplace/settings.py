@@ -140,7 +140,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shops.tasks.refresh_category_typical_prices",
         "schedule": 60 * 60,
     },
+    "expire-unpaid-orders": {
+        "task": "orders.tasks.expire_unpaid_orders",
+        "schedule": 60,
+    },
 }
+
+# --- Orders ---------------------------------------------------------------------------------
+# How long a buyer has to pay before the order is cancelled and its stock released.
+ORDER_PAYMENT_WINDOW_MINUTES = env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=60 * 24)
+# Dotted path to the carrier-rate backend (orders/shipping.py); the rate table needs no network.
+SHIPPING_BACKEND = env("SHIPPING_BACKEND", default="orders.shipping.RateTableBackend")
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "marketplace.User"

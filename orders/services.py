@@ -1,0 +1,544 @@
+"""Every write of the orders app: placing a checkout, moving orders through their lifecycle.
+
+Plain functions with keyword-only arguments, one transaction each, called by views, admin
+actions, tasks and tests alike. Callers check who may do what (a buyer cancels only their own
+order, a seller ships only their shop's); these functions trust their actor.
+
+Locks are always taken in this order, so two transactions never wait on each other in a cycle:
+the buyer's user row → order rows → the checkout row → variant rows (by id) → product rows
+(by id) → voucher rows (by id).
+"""
+
+import secrets
+import string
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.models import Address, User
+from orders.enums import ORDER_TRANSITIONS, STOCK_HOLDING_STATUSES, OrderStatus, PaymentMethod
+from orders.models import (
+    Checkout,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Shipment,
+    Voucher,
+    VoucherClaim,
+    VoucherRedemption,
+)
+from orders.selectors import (
+    MAX_QUANTITY_PER_LINE,
+    Line,
+    Quote,
+    QuoteItem,
+    ShopChoice,
+    ShopQuote,
+    checkout_quote_build,
+)
+from orders.shipping import ShippingOption
+from orders.vouchers import Problem
+from shops.models import Product, ProductVariant
+
+__all__ = [
+    "MAX_QUANTITY_PER_LINE",
+    "CancelReasonRequired",
+    "CheckoutError",
+    "Line",
+    "OrderTransitionNotAllowed",
+    "Quote",
+    "QuoteItem",
+    "ShipmentInvalid",
+    "ShippingOption",
+    "ShopChoice",
+    "ShopQuote",
+    "checkout_place",
+    "checkout_quote",
+    "order_cancel",
+    "order_confirm_received",
+    "order_ship",
+    "order_transition",
+    "orders_expire_unpaid",
+    "voucher_claim",
+]
+
+PAYMENT_EXPIRED_REASON = "Payment window expired"
+ORDER_NUMBER_ALPHABET = string.ascii_uppercase + string.digits
+
+
+class CheckoutError(Exception):
+    """A refusal the buyer can act on. `message` is translated (gettext), `code` machine-readable."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> "CheckoutError":
+        return cls(problem.message, code=problem.code)
+
+
+class OrderTransitionNotAllowed(Exception):
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(f"An order cannot go from {current} to {target}.")
+
+
+class CancelReasonRequired(ValueError):
+    def __init__(self):
+        super().__init__(_("A reason is required to cancel: the buyer reads it."))
+
+
+class ShipmentInvalid(ValueError):
+    """Carrier or tracking number missing, too long, or already used by another parcel."""
+
+
+# --- Checkout -----------------------------------------------------------------------------------
+
+
+def checkout_quote(
+    *,
+    buyer,
+    lines: list[Line],
+    address: Address | None,
+    choices: dict[int, ShopChoice],
+    platform_voucher_code: str = "",
+) -> Quote:
+    """What the checkout page shows. Read-only; see orders.selectors.checkout_quote_build."""
+    return checkout_quote_build(
+        buyer=buyer,
+        lines=lines,
+        address=address,
+        choices=choices,
+        platform_voucher_code=platform_voucher_code,
+    )
+
+
+def checkout_place(
+    *,
+    buyer,
+    idempotency_key: str,
+    lines: list[Line],
+    address_id: int,
+    choices: dict[int, ShopChoice],
+    platform_voucher_code: str = "",
+    payment_method: str,
+    acknowledged_defects: set[int] | frozenset[int] = frozenset(),
+) -> Checkout:
+    """Place one order per shop for `lines`, or raise CheckoutError and write nothing.
+
+    Invariants: stock never goes below zero and is reserved once per checkout; voucher usage
+    never passes its limits; every amount comes from the database, never from the caller (the
+    quote the page showed is recomputed here); each order's total adds up and is never negative.
+    The same (buyer, idempotency_key) returns the checkout placed first, however many submits
+    race: the buyer's row lock serializes them, and the unique index catches the rest.
+    """
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 64:
+        raise CheckoutError(_("This form has expired: please reload the page."), code="invalid_request")
+    try:
+        with transaction.atomic():
+            return _checkout_place(
+                buyer=buyer,
+                key=key,
+                lines=lines,
+                address_id=address_id,
+                choices=choices,
+                platform_voucher_code=platform_voucher_code,
+                payment_method=payment_method,
+                acknowledged_defects=acknowledged_defects,
+            )
+    except IntegrityError:
+        # A concurrent submit with the same key won the unique index: return its checkout.
+        existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _checkout_place(
+    *,
+    buyer,
+    key: str,
+    lines: list[Line],
+    address_id: int,
+    choices: dict[int, ShopChoice],
+    platform_voucher_code: str,
+    payment_method: str,
+    acknowledged_defects,
+) -> Checkout:
+    # One buyer's submits run one at a time: per-buyer voucher limits and the idempotency check
+    # below are exact under this lock.
+    User.objects.select_for_update().filter(pk=buyer.pk).first()
+    existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+
+    if payment_method not in PaymentMethod.values:
+        raise CheckoutError(_("Choose a payment method."), code="payment_method_invalid")
+    address = Address.objects.filter(pk=address_id, user=buyer).first() if _is_id(address_id) else None
+    if address is None:
+        raise CheckoutError(_("Choose one of your shipping addresses."), code="address_invalid")
+
+    now = timezone.now()
+    # Inserted before any other write so that a concurrent duplicate blocks on the unique index.
+    checkout = Checkout.objects.create(
+        buyer=buyer,
+        idempotency_key=key,
+        payment_method=payment_method,
+        recipient_name=address.recipient_name,
+        phone=address.phone,
+        province=address.province,
+        city=address.city,
+        district=address.district,
+        postal_code=address.postal_code,
+        street=address.street,
+        grand_total=0,
+    )
+
+    quote = checkout_quote_build(
+        buyer=buyer,
+        lines=lines,
+        address=address,
+        choices=choices,
+        platform_voucher_code=platform_voucher_code,
+        now=now,
+    )
+    _check_quote(quote, acknowledged_defects=acknowledged_defects)
+    _reserve_stock(quote)
+    _use_vouchers(quote)
+
+    status = OrderStatus.TO_SHIP if payment_method == PaymentMethod.COD else OrderStatus.AWAITING_PAYMENT
+    payment_due_at = (
+        None
+        if status == OrderStatus.TO_SHIP
+        else now + timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES)
+    )
+    orders = [
+        _order_create(part, checkout=checkout, status=status, payment_due_at=payment_due_at)
+        for part in quote.shops
+    ]
+    OrderItem.objects.bulk_create(
+        [
+            OrderItem(
+                order=order,
+                product=item.product,
+                variant=item.variant,
+                title=item.product.title,
+                variant_label=item.variant.label,
+                sku=item.variant.sku,
+                unit_price=item.unit_price,
+                quantity=item.quantity,
+                line_total=item.line_total,
+            )
+            for order, part in zip(orders, quote.shops, strict=True)
+            for item in part.items
+        ]
+    )
+    OrderEvent.objects.bulk_create(
+        [OrderEvent(order=order, from_status="", to_status=status, actor=buyer) for order in orders]
+    )
+    _record_redemptions(quote, checkout=checkout, buyer=buyer)
+
+    checkout.platform_voucher = quote.platform_voucher
+    checkout.grand_total = sum(order.total for order in orders)
+    checkout.save(update_fields=["platform_voucher", "grand_total"])
+    return checkout
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _check_quote(quote: Quote, *, acknowledged_defects) -> None:
+    if not quote.shops and not quote.blocking:
+        raise CheckoutError(_("Your cart is empty."), code="empty")
+    if quote.blocking:
+        raise CheckoutError.from_problem(quote.blocking[0])
+    for part in quote.shops:
+        if part.voucher_refusal is not None:
+            raise CheckoutError.from_problem(part.voucher_refusal)
+    if quote.platform_voucher_refusal is not None:
+        raise CheckoutError.from_problem(quote.platform_voucher_refusal)
+    acknowledged = set(acknowledged_defects or ())
+    for product in quote.products_with_defects:
+        if product.pk not in acknowledged:
+            raise CheckoutError(
+                _("Please confirm you have seen the defects of %(title)s.") % {"title": product.title},
+                code="defects_not_acknowledged",
+            )
+
+
+def _reserve_stock(quote: Quote) -> None:
+    """One conditional UPDATE per variant, in id order; 0 rows means someone bought it first."""
+    needed: dict[int, int] = defaultdict(int)
+    titles: dict[int, str] = {}
+    per_product: dict[int, int] = defaultdict(int)
+    for item in quote.items:
+        needed[item.variant.pk] += item.quantity
+        titles[item.variant.pk] = item.product.title
+        per_product[item.product.pk] += item.quantity
+    for variant_id in sorted(needed):
+        quantity = needed[variant_id]
+        reserved = ProductVariant.objects.filter(pk=variant_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if not reserved:
+            raise CheckoutError(_("%(title)s is sold out.") % {"title": titles[variant_id]}, code="sold_out")
+    # The list summary moves with the variants (an UPDATE, not save(): no signals, no rewrite).
+    for product_id in sorted(per_product):
+        Product.objects.filter(pk=product_id).update(stock_total=F("stock_total") - per_product[product_id])
+
+
+def _use_vouchers(quote: Quote) -> None:
+    """Count one use of each applied voucher, in id order; refuse when the limit is reached.
+
+    The conditional UPDATE is what makes usage_limit hold under concurrency (the quote's check
+    read a count that may be stale by now); the voucher_never_over_used CHECK backs it.
+    """
+    used = [part.voucher for part in quote.shops if part.voucher] + (
+        [quote.platform_voucher] if quote.platform_voucher else []
+    )
+    for voucher in sorted(used, key=lambda v: v.pk):
+        counted = (
+            Voucher.objects.filter(pk=voucher.pk)
+            .filter(_under_limit())
+            .update(used_count=F("used_count") + 1)
+        )
+        if not counted:
+            raise CheckoutError(_("This voucher has run out."), code="voucher_used_up")
+
+
+def _under_limit() -> Q:
+    return Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit"))
+
+
+def _new_order_number(now: datetime) -> str:
+    suffix = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(6))
+    return f"LPK-{timezone.localtime(now):%y%m%d}-{suffix}"
+
+
+def _order_create(part: ShopQuote, *, checkout: Checkout, status: str, payment_due_at) -> Order:
+    assert part.shipping_option is not None  # noqa: S101 - the quote refused otherwise
+    order = Order(
+        checkout=checkout,
+        shop=part.shop,
+        buyer_id=checkout.buyer_id,
+        status=status,
+        payment_method=checkout.payment_method,
+        shop_voucher=part.voucher,
+        shipping_option=part.shipping_option.label,
+        subtotal=part.subtotal,
+        shipping_fee=part.shipping_fee,
+        discount=part.order_discount,
+        shipping_discount=part.order_shipping_discount,
+        total=part.order_total,
+        weight_grams=part.weight_grams,
+        payment_due_at=payment_due_at,
+    )
+    # 36**6 numbers a day make a clash rare; retry it in a savepoint rather than fail the checkout.
+    attempts = 5
+    for attempt in range(attempts):
+        order.number = _new_order_number(checkout.created_at)
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            order.pk = None
+        else:
+            return order
+    raise AssertionError("unreachable")
+
+
+def _record_redemptions(quote: Quote, *, checkout: Checkout, buyer) -> None:
+    redemptions = [
+        VoucherRedemption(
+            voucher=part.voucher,
+            user=buyer,
+            checkout=checkout,
+            amount=part.discount + part.shipping_discount,
+        )
+        for part in quote.shops
+        if part.voucher
+    ]
+    if quote.platform_voucher:
+        redemptions.append(
+            VoucherRedemption(
+                voucher=quote.platform_voucher, user=buyer, checkout=checkout, amount=quote.platform_discount
+            )
+        )
+    VoucherRedemption.objects.bulk_create(redemptions)
+
+
+# --- Vouchers -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def voucher_claim(*, user, voucher: Voucher) -> bool:
+    """Save a claimable voucher into the user's wallet; False when already there.
+
+    Claiming does not count as a use (used_count moves at checkout only).
+    """
+    if not voucher.is_claimable:
+        raise PermissionDenied("This voucher is not offered for claiming.")
+    _, created = VoucherClaim.objects.get_or_create(voucher=voucher, user=user)
+    return created
+
+
+# --- Order lifecycle ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_transition(*, order: Order, to: str, actor, note: str = "") -> Order:
+    """Move `order` to status `to`, as ORDER_TRANSITIONS allows, and log it with `actor`.
+
+    Locks the order row, so two moves of one order serialize and the second sees the first's
+    result. Moving a stock-holding order to CANCELLED releases its stock and voucher usage in the
+    same transaction, whichever caller asked for it. Returns the updated (locked) order.
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if to not in ORDER_TRANSITIONS.get(locked.status, set()):
+        raise OrderTransitionNotAllowed(locked.status, to)
+    previous = locked.status
+    locked.status = to
+    fields = ["status", "updated_at"]
+    if to == OrderStatus.CANCELLED:
+        locked.cancel_reason = note
+        fields.append("cancel_reason")
+    locked.save(update_fields=fields)
+    OrderEvent.objects.create(order=locked, from_status=previous, to_status=to, actor=actor, note=note)
+    if to == OrderStatus.CANCELLED and previous in STOCK_HOLDING_STATUSES:
+        _release_holdings(locked)
+    if to == OrderStatus.DELIVERED:
+        Shipment.objects.filter(order=locked, delivered_at__isnull=True).update(delivered_at=timezone.now())
+    _refresh(order, locked)
+    return locked
+
+
+def _refresh(order: Order, locked: Order) -> None:
+    """Let the caller's instance see the new state too (views keep using it)."""
+    if order is not locked:
+        order.status, order.cancel_reason, order.updated_at = (
+            locked.status,
+            locked.cancel_reason,
+            locked.updated_at,
+        )
+
+
+def _release_holdings(order: Order) -> None:
+    """Give back the order's stock and its vouchers' usage (caller holds the order's lock)."""
+    Checkout.objects.select_for_update().filter(pk=order.checkout_id).first()
+    per_variant: dict[int, int] = defaultdict(int)
+    per_product: dict[int, int] = defaultdict(int)
+    items = order.items.filter(variant__isnull=False).values_list(
+        "variant_id", "product_id", "variant__is_active", "quantity"
+    )
+    for variant_id, product_id, is_active, quantity in items:
+        per_variant[variant_id] += quantity
+        # stock_total sums the available variants only (product_refresh_summary).
+        if is_active and product_id:
+            per_product[product_id] += quantity
+    for variant_id in sorted(per_variant):
+        ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + per_variant[variant_id])
+    for product_id in sorted(per_product):
+        Product.objects.filter(pk=product_id).update(stock_total=F("stock_total") + per_product[product_id])
+
+    now = timezone.now()
+    to_release = []
+    if order.shop_voucher_id:
+        to_release.append(order.shop_voucher_id)
+    platform_voucher_id = (
+        Checkout.objects.filter(pk=order.checkout_id).values_list("platform_voucher_id", flat=True).first()
+    )
+    # A platform voucher counted once for the whole checkout: it comes back only when no order of
+    # the checkout still uses it (the checkout row lock above makes "the last one" exact).
+    if (
+        platform_voucher_id
+        and not Order.objects.filter(checkout_id=order.checkout_id)
+        .exclude(status=OrderStatus.CANCELLED)
+        .exists()
+    ):
+        to_release.append(platform_voucher_id)
+    for voucher_id in sorted(set(to_release)):
+        released = VoucherRedemption.objects.filter(
+            voucher_id=voucher_id, checkout_id=order.checkout_id, released_at__isnull=True
+        ).update(released_at=now)
+        if released:
+            Voucher.objects.filter(pk=voucher_id, used_count__gt=0).update(used_count=F("used_count") - 1)
+
+
+def order_cancel(*, order: Order, actor, reason: str) -> Order:
+    """Cancel an order that is awaiting payment or to ship; releases its stock and vouchers.
+
+    A seller or the system (actor None) must give a reason, the buyer reads it; the buyer may.
+    """
+    reason = (reason or "").strip()
+    is_buyer = actor is not None and actor.pk == order.buyer_id
+    if not reason and not is_buyer:
+        raise CancelReasonRequired()
+    return order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
+
+
+@transaction.atomic
+def order_ship(*, order: Order, carrier: str, tracking_number: str, actor) -> Order:
+    """Hand the parcel to a carrier: TO_SHIP → SHIPPED with its Shipment, or refuse and write nothing."""
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    if not carrier or not tracking_number:
+        raise ShipmentInvalid(_("Enter the carrier and the tracking number."))
+    if len(carrier) > 40 or len(tracking_number) > 64:
+        raise ShipmentInvalid(_("The carrier or tracking number is too long."))
+    if Shipment.objects.filter(carrier__iexact=carrier, tracking_number=tracking_number).exists():
+        raise ShipmentInvalid(_("This tracking number is already used by another order."))
+    shipped = order_transition(
+        order=order, to=OrderStatus.SHIPPED, actor=actor, note=f"{carrier} {tracking_number}"
+    )
+    try:
+        with transaction.atomic():
+            Shipment.objects.create(order=shipped, carrier=carrier, tracking_number=tracking_number)
+    except IntegrityError as error:  # the same number entered for another parcel at the same moment
+        raise ShipmentInvalid(_("This tracking number is already used by another order.")) from error
+    return shipped
+
+
+def order_confirm_received(*, order: Order, actor) -> Order:
+    """The buyer says the parcel arrived as described: DELIVERED → COMPLETED."""
+    if actor is None or actor.pk != order.buyer_id:
+        raise PermissionDenied("Only the buyer confirms receipt.")
+    return order_transition(order=order, to=OrderStatus.COMPLETED, actor=actor)
+
+
+def orders_expire_unpaid(*, now: datetime | None = None) -> int:
+    """Cancel every order still awaiting payment after its payment window; returns how many.
+
+    Each order in its own transaction (a failure leaves the rest done), re-checked under its row
+    lock so an order paid meanwhile is left alone. Running it twice cancels nothing more.
+    """
+    now = now or timezone.now()
+    overdue = list(
+        Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, payment_due_at__lte=now)
+        .order_by("payment_due_at", "id")
+        .values_list("pk", flat=True)
+    )
+    expired = 0
+    for order_id in overdue:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(pk=order_id).first()
+            if (
+                order is None
+                or order.status != OrderStatus.AWAITING_PAYMENT
+                or order.payment_due_at is None
+                or order.payment_due_at > now
+            ):
+                continue
+            order_transition(order=order, to=OrderStatus.CANCELLED, actor=None, note=PAYMENT_EXPIRED_REASON)
+            expired += 1
+    return expired
