@@ -13,6 +13,7 @@ urlpatterns = [
     path("akun/profil/", include("marketplace.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shops.urls")),
+    path("", include("orders.urls")),
 ]
 
 if settings.SERVE_MEDIA:

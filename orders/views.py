@@ -1,0 +1,257 @@
+"""Cart and checkout pages. Thin: parse the form, call orders.cart or the checkout engine, render.
+
+Every form works without JavaScript (POST, then redirect); with htmx, cart changes swap the cart
+body in place and the checkout's "Update" swaps the checkout form.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.models import Address
+from orders import cart as carts
+from orders.enums import PaymentMethod
+from orders.forms import CartAddForm, CartQuantityForm, CheckoutForm, clean_voucher_code
+from orders.models import Cart, CartItem, Checkout
+from orders.selectors import checkout_get_for_buyer
+from orders.services import CheckoutError, Line, ShopChoice, checkout_place, checkout_quote
+from shops.models import ProductVariant
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return fallback
+
+
+# --- Cart -------------------------------------------------------------------------------------
+def _cart_context(request) -> dict:
+    """The cart re-checked now. A price change is shown on its line this once, then counts as seen."""
+    token = carts.session_cart_token(request.session)
+    summary = carts.cart_summary(user=request.user, token=token)
+    carts.cart_acknowledge_prices(lines=summary.price_changes)
+    carts.session_set_count(request.session, summary.line_count)
+    return {"summary": summary, "cart_count": summary.line_count}
+
+
+def cart(request):
+    return render(request, "orders/cart.html", _cart_context(request))
+
+
+def _cart_response(request):
+    """After a cart change: the new cart body for htmx (with the header count, out of band),
+    or a redirect back to the cart page."""
+    if _is_htmx(request):
+        return render(request, "orders/_cart_body.html", {**_cart_context(request), "swap_count": True})
+    return redirect("cart")
+
+
+@require_POST
+def cart_add(request):
+    form = CartAddForm(request.POST)
+    back = _safe_next(request, reverse("cart"))
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect(back)
+    try:
+        variant = carts.variant_get_addable(variant_id=form.cleaned_data["variant"])
+    except ProductVariant.DoesNotExist:
+        raise Http404(_("This product is not available.")) from None
+    token = carts.session_cart_token(request.session, create=not request.user.is_authenticated)
+    cart = carts.cart_get_or_create(user=request.user, token=token)
+    try:
+        result = carts.cart_add(cart=cart, variant=variant, quantity=form.cleaned_data["quantity"])
+    except carts.CartError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    carts.session_set_count(request.session, cart.items.count())
+    if result.capped_message:
+        messages.warning(request, result.capped_message)
+    if request.POST.get("action") == "buy":
+        # Buy now: straight to checkout with only this item (login first if needed; the cart follows).
+        return redirect(f"{reverse('checkout')}?variant={variant.pk}")
+    if not result.capped_message:
+        messages.success(request, _("%(item)s was added to your cart.") % {"item": variant})
+    return redirect(back)
+
+
+def _own_cart(request) -> Cart:
+    # Only the requester's own cart exists as far as these views know: any other line is a 404.
+    owner = carts.cart_owner_filter(user=request.user, token=carts.session_cart_token(request.session))
+    cart = Cart.objects.filter(**owner).first() if owner else None
+    if cart is None:
+        raise Http404
+    return cart
+
+
+@require_POST
+def cart_update(request, item_id):
+    cart = _own_cart(request)
+    form = CartQuantityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return _cart_response(request)
+    try:
+        carts.cart_update(cart=cart, item_id=item_id, quantity=form.cleaned_data["quantity"])
+    except CartItem.DoesNotExist:
+        raise Http404 from None
+    except carts.CartError as error:
+        messages.error(request, error.message)
+    return _cart_response(request)
+
+
+@require_POST
+def cart_remove(request, item_id):
+    cart = _own_cart(request)
+    try:
+        carts.cart_remove(cart=cart, item_id=item_id)
+    except CartItem.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("The item was removed from your cart."))
+    return _cart_response(request)
+
+
+# --- Checkout ---------------------------------------------------------------------------------
+def _selected_variant_ids(data) -> set[int]:
+    """ "Buy now" (and a future per-line selection) narrows checkout to some variants; none = all."""
+    return {int(value) for value in data.getlist("variant") if value.isdigit()}
+
+
+def _shop_choices(data, shop_ids) -> dict[int, ShopChoice]:
+    return {
+        shop_id: ShopChoice(
+            shipping_option=data.get(f"shipping-{shop_id}", "")[:40],
+            voucher_code=clean_voucher_code(data.get(f"voucher-{shop_id}", "")),
+        )
+        for shop_id in shop_ids
+    }
+
+
+def _decorate(quote, *, images) -> None:
+    """What the template needs beyond the engine's quote: each item's thumbnail (already loaded
+    with the cart) and, per shop, each product with defects once, with its defects."""
+    for part in quote.shops:
+        groups: dict[int, tuple] = {}
+        for item in part.items:
+            item.image = images.get(item.variant.pk)
+            if item.defects:
+                groups.setdefault(item.product.pk, (item.product, item.defects))
+        part.defect_groups = list(groups.values())
+
+
+@login_required
+def checkout(request):
+    is_post = request.method == "POST"
+    data = request.POST if is_post else request.GET
+    is_placing = is_post and request.POST.get("action") == "place"
+    key = request.POST.get("idempotency_key", "") if is_post else uuid.uuid4().hex
+    if is_placing:
+        # A second submit of a placed checkout (double tap, back button): its cart lines are gone
+        # already, so go straight to what the first submit placed.
+        placed = Checkout.objects.filter(buyer=request.user, idempotency_key=key).first()
+        if placed is not None:
+            return redirect("checkout_done", checkout_id=placed.pk)
+
+    selected = _selected_variant_ids(data)
+    summary = carts.cart_summary(user=request.user, token=None)
+    cart_lines = [line for line in summary.lines if not selected or line.variant.pk in selected]
+    if is_post and "line" in request.POST:
+        # Exactly the lines the page showed as buyable, even if one sold out since: the engine
+        # then refuses with its reason instead of the order silently shrinking.
+        shown = {int(value) for value in request.POST.getlist("line") if value.isdigit()}
+        cart_lines = [line for line in cart_lines if line.variant.pk in shown]
+    else:
+        cart_lines = [line for line in cart_lines if line.is_available]
+    if not cart_lines:
+        messages.info(request, _("There is nothing in your cart to check out."))
+        return redirect("cart")
+
+    addresses = list(Address.objects.filter(user=request.user))
+    default_address = addresses[0] if addresses else None  # the default sorts first
+    if is_post:
+        form = CheckoutForm(request.POST, addresses=addresses)
+        chosen = request.POST.get("address", "")
+        address = next((a for a in addresses if str(a.pk) == chosen), None)
+    else:
+        initial = {"payment_method": PaymentMethod.COD, "idempotency_key": key}
+        if default_address is not None:
+            initial["address"] = default_address.pk
+        form = CheckoutForm(initial=initial, addresses=addresses)
+        address = default_address
+
+    lines = [Line(variant_id=line.variant.pk, quantity=line.quantity) for line in cart_lines]
+    choices = _shop_choices(data, {line.variant.shop_id for line in cart_lines})
+    platform_code = clean_voucher_code(data.get("platform_voucher", ""))
+    acknowledged = {int(value) for value in request.POST.getlist("defect") if value.isdigit()}
+    error = ""
+    if is_placing:
+        if form.is_valid():
+            try:
+                placed = checkout_place(
+                    buyer=request.user,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    lines=lines,
+                    address_id=form.cleaned_data["address"],
+                    choices=choices,
+                    platform_voucher_code=form.cleaned_data["platform_voucher"],
+                    payment_method=form.cleaned_data["payment_method"],
+                    acknowledged_defects=acknowledged,
+                )
+            except CheckoutError as exc:
+                error = exc.message
+            else:
+                count = carts.cart_remove_variants(
+                    user=request.user, variant_ids={line.variant_id for line in lines}
+                )
+                carts.session_set_count(request.session, count)
+                return redirect("checkout_done", checkout_id=placed.pk)
+        else:
+            error = _first_error(form)
+
+    quote = checkout_quote(
+        buyer=request.user, lines=lines, address=address, choices=choices, platform_voucher_code=platform_code
+    )
+    _decorate(quote, images={line.variant.pk: line.image for line in cart_lines})
+    context = {
+        "form": form,
+        "quote": quote,
+        "addresses": addresses,
+        "address": address,
+        "selected": sorted(selected),
+        "acknowledged": acknowledged,
+        "error": error,
+        "payment_methods": PaymentMethod.choices,
+        "payment_method": data.get("payment_method", PaymentMethod.COD),
+        "platform_voucher": platform_code,
+    }
+    template = "orders/_checkout_form.html" if _is_htmx(request) else "orders/checkout.html"
+    return render(request, template, context)
+
+
+@login_required
+def checkout_done(request, checkout_id):
+    try:
+        placed = checkout_get_for_buyer(buyer=request.user, checkout_id=checkout_id)
+    except Checkout.DoesNotExist:
+        raise Http404 from None
+    try:
+        orders_url = reverse("order_list")
+    except NoReverseMatch:
+        orders_url = "/pesanan/"
+    return render(request, "orders/checkout_done.html", {"checkout": placed, "orders_url": orders_url})
