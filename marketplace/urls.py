@@ -11,7 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("allauth.urls")),
     path("akun/profil/", include("marketplace.account_urls")),
+    path("akun/voucher/", include("orders.wallet_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("pesanan/", include("orders.buyer_urls")),
     path("", include("shops.urls")),
     path("", include("orders.urls")),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -250,8 +250,6 @@ def checkout_done(request, checkout_id):
         placed = checkout_get_for_buyer(buyer=request.user, checkout_id=checkout_id)
     except Checkout.DoesNotExist:
         raise Http404 from None
-    try:
-        orders_url = reverse("order_list")
-    except NoReverseMatch:
-        orders_url = "/pesanan/"
-    return render(request, "orders/checkout_done.html", {"checkout": placed, "orders_url": orders_url})
+    return render(
+        request, "orders/checkout_done.html", {"checkout": placed, "orders_url": reverse("order_list")}
+    )

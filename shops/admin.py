@@ -249,13 +249,18 @@ class ReasonForm(forms.Form):
     )
 
 
-def ask_for_reason(modeladmin, request, queryset, *, action: str, title: str, submit_label: str):
+def ask_for_reason(
+    modeladmin, request, queryset, *, action: str, title: str, submit_label: str, reader_help: str = ""
+):
     """An action's intermediate page; returns (reason, None) once answered, else (None, page).
 
     The page posts the selected ids back to the changelist with the same action, so Django
     re-selects them through `get_queryset(request)`: ids outside the user's scope drop out.
+    `reader_help` says who will read the reason (the seller, by default).
     """
     form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if reader_help:
+        form.fields["reason"].help_text = reader_help
     if form.is_bound and form.is_valid():
         return form.cleaned_data["reason"], None
     context = {

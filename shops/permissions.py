@@ -25,6 +25,7 @@ __all__ = [
     "EDITOR_ROLES",
     "is_platform_staff",
     "member_shop_ids",
+    "register_shop_path",
     "scope_to_shops",
     "shop_id_of",
 ]
@@ -44,6 +45,19 @@ SHOP_PATHS: dict[type[Model], str] = {
     ProductDefect: "product__shop",
     ModerationEvent: "shop",
 }
+
+
+def register_shop_path(model: type[Model], path: str) -> None:
+    """Let an app above `shops` (orders, live) join the table without `shops` importing it.
+
+    Registering the same path twice is harmless (module reloads); a different path for an
+    already-registered model is a bug, since scoping would silently change.
+    """
+    model = model._meta.concrete_model
+    existing = SHOP_PATHS.get(model)
+    if existing is not None and existing != path:
+        raise ValueError(f"{model.__name__} already reaches its shop through {existing!r}, not {path!r}")
+    SHOP_PATHS[model] = path
 
 
 def _shop_roles(user) -> dict[int, str]:

@@ -345,10 +345,11 @@ LIST_QUERIES = 4
 SEARCH_QUERIES = 5
 # detail: product+shop+category, images, variants, defects, category tree, more-from-shop, their images.
 DETAIL_QUERIES = 7
-# shop page: shop, category tree, COUNT, the page, first images.
-SHOP_QUERIES = 5
+# shop page: shop, category tree, COUNT, the page, first images, the shop's vouchers
+# (orders_tags.shop_vouchers, claimed-or-not in the same query).
+SHOP_QUERIES = 6
 # logged in adds the user and "am I following" (the cached_db session is read from the cache).
-SHOP_QUERIES_LOGGED_IN = 7
+SHOP_QUERIES_LOGGED_IN = 8
 
 
 @pytest.mark.parametrize("count", [3, 30])
