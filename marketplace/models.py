@@ -51,3 +51,24 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_name}, {self.district}, {self.city}"
+
+
+class Notification(models.Model):
+    """An on-site notification (the bell); emails go out beside it (marketplace/notifications.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=140)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set by the email task when it sends, so a retried or duplicated task sends once.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.title}"

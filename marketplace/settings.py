@@ -251,6 +251,8 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lapak <no-reply@lapak.local>")
+# The public address of the site, for links in emails and gateway callbacks.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

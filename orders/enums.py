@@ -41,3 +41,25 @@ class VoucherKind(models.TextChoices):
     PERCENT = "percent", _("Percentage off (with a cap)")
     FIXED = "fixed", _("Fixed amount off")
     FREE_SHIPPING = "free_shipping", _("Free shipping (up to a cap)")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class TrackingCode(models.TextChoices):
+    PICKED_UP = "picked_up", _("Picked up by the courier")
+    IN_TRANSIT = "in_transit", _("At a hub")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    FAILED_ATTEMPT = "failed_attempt", _("Delivery attempt failed")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    AUTO_APPROVED = "auto_approved", _("Approved automatically")
+    REJECTED = "rejected", _("Rejected")

@@ -10,7 +10,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from orders.enums import ORDER_TRANSITIONS, OrderStatus, PaymentMethod, VoucherKind
+from marketplace.images import SafeImageField
+from orders.enums import (
+    ORDER_TRANSITIONS,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    ReturnStatus,
+    TrackingCode,
+    VoucherKind,
+)
 from shops.models import Product, ProductVariant, Shop
 
 
@@ -307,3 +316,148 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.tracking_number}"
+
+
+class TrackingEvent(models.Model):
+    """A courier scan of a parcel, stored once however often the tracking job reads it."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="tracking_events")
+    code = models.CharField(max_length=20, choices=TrackingCode)
+    description = models.CharField(max_length=200)
+    location = models.CharField(max_length=100, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "code", "occurred_at", "location"], name="tracking_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment}: {self.code} at {self.occurred_at}"
+
+
+class Payment(models.Model):
+    """One attempt to pay a checkout through a gateway (COD orders have none)."""
+
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=20)
+    method = models.CharField(max_length=16, choices=PaymentMethod)
+    status = models.CharField(max_length=10, choices=PaymentStatus, default=PaymentStatus.PENDING)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="IDR")
+    # The order id we send the gateway (Midtrans "order_id"), unique across attempts.
+    gateway_order_id = models.CharField(max_length=64, unique=True)
+    gateway_transaction_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    redirect_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.gateway_order_id
+
+
+class PaymentNotification(models.Model):
+    """Every HTTP notification the gateway sent, verified or not; the unique key makes replays
+    harmless (one row per gateway transaction and status)."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+    )
+    event_key = models.CharField(max_length=160, unique=True)
+    transaction_status = models.CharField(max_length=32)
+    is_signature_valid = models.BooleanField()
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.event_key
+
+
+class ReturnRequest(models.Model):
+    """A buyer's request to return a delivered order; the seller decides within a deadline or it
+    is approved automatically, as Indonesian marketplaces do."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="return_request")
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReturnStatus, default=ReturnStatus.REQUESTED
+    )
+    respond_by = models.DateTimeField(_("seller must respond by"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(_("seller's note"), blank=True)
+    refund_amount = models.BigIntegerField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "respond_by"], name="return_status_respond_by")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReturnStatus.values), name="return_status_valid"),
+        ]
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
+
+    def __str__(self) -> str:
+        return f"Return of {self.order}"
+
+
+class ReturnPhoto(models.Model):
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
+    image = SafeImageField(upload_to="returns/")
+
+    def __str__(self) -> str:
+        return f"Photo of {self.return_request}"
+
+
+class Review(models.Model):
+    """A verified-purchase review: one per order item, by that order's buyer, after delivery."""
+
+    order_item = models.OneToOneField(OrderItem, on_delete=models.CASCADE, related_name="review")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="reviews")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.TextField(_("review"), blank=True)
+    seller_reply = models.TextField(_("seller's reply"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["product", "-created_at"], name="review_product_created"),
+            models.Index(fields=["shop", "-created_at"], name="review_shop_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+        ]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.product}"
+
+
+class ReviewPhoto(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    image = SafeImageField(upload_to="reviews/")
+    thumbnail = models.ImageField(upload_to="reviews/thumbs/", blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Photo of {self.review}"

@@ -22,6 +22,12 @@ class Shop(models.Model):
     suspension_reason = models.TextField(_("suspension reason"), blank=True)
     # Kept by follow_create/follow_delete with F() so lists show it without a COUNT per shop.
     follower_count = models.PositiveIntegerField(_("followers"), default=0, editable=False)
+    # Cash on delivery: sellers may refuse it, or refuse it above an order total.
+    accepts_cod = models.BooleanField(_("accepts cash on delivery"), default=True)
+    cod_max_total = models.BigIntegerField(_("COD only up to (Rp)"), null=True, blank=True)
+    # Review summaries kept by the review service with F(), so pages show them without a query.
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(default=0, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ShopMember", related_name="shops", blank=True
     )
@@ -45,6 +51,10 @@ class Shop(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == ShopStatus.ACTIVE
+
+    @property
+    def rating(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
 
 
 class ShopMember(models.Model):
@@ -149,6 +159,9 @@ class Product(models.Model):
     compare_at_price = models.BigIntegerField(null=True, blank=True, editable=False)
     stock_total = models.IntegerField(_("stock"), default=0, editable=False)
     sold_count = models.IntegerField(_("sold"), default=0, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    allows_cod = models.BooleanField(_("cash on delivery allowed"), default=True)
 
     search_vector = models.GeneratedField(
         expression=(
@@ -199,6 +212,10 @@ class Product(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == ProductStatus.ACTIVE and self.shop.status == ShopStatus.ACTIVE
+
+    @property
+    def rating(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
 
     @property
     def has_measurements(self) -> bool:
