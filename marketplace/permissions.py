@@ -31,3 +31,16 @@ class PlatformStaffOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return is_platform_staff(request.user) and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyAdminMixin:
+    """For records only services write (orders, returns, their inlines): the admin reads and acts."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

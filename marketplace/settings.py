@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "orders.context_processors.cart",
+                "marketplace.context_processors.notifications",
             ],
         },
     },
@@ -136,6 +137,8 @@ CELERY_TASK_ACKS_LATE = False  # opted into per task, where running twice is saf
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Where tasks go unless routed; a deployment (or an end-to-end test) may use its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE = {
     "refresh-category-typical-prices": {
         "task": "shops.tasks.refresh_category_typical_prices",
@@ -145,6 +148,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_unpaid_orders",
         "schedule": 60,
     },
+    # Voucher expiry (orders/voucher_expiry.py): hourly, so a warning lands 23-24 hours ahead.
+    "warn-expiring-vouchers": {
+        "task": "orders.tasks.warn_expiring_vouchers",
+        "schedule": 60 * 60,
+    },
+    "deactivate-expired-vouchers": {
+        "task": "orders.tasks.deactivate_expired_vouchers",
+        "schedule": 15 * 60,
+    },
+    "poll-active-shipments": {
+        "task": "orders.tasks.poll_active_shipments",
+        "schedule": 10 * 60,
+    },
+    "auto-complete-delivered-orders": {
+        "task": "orders.tasks.auto_complete_delivered_orders",
+        "schedule": 60 * 60,
+    },
+    "auto-approve-overdue-returns": {
+        "task": "orders.tasks.auto_approve_overdue_returns",
+        "schedule": 15 * 60,
+    },
 }
 
 # --- Orders ---------------------------------------------------------------------------------
@@ -152,6 +176,23 @@ CELERY_BEAT_SCHEDULE = {
 ORDER_PAYMENT_WINDOW_MINUTES = env.int("ORDER_PAYMENT_WINDOW_MINUTES", default=60 * 24)
 # Dotted path to the carrier-rate backend (orders/shipping.py); the rate table needs no network.
 SHIPPING_BACKEND = env("SHIPPING_BACKEND", default="orders.shipping.RateTableBackend")
+# Parcel tracking (orders/tracking/): "simulated" (parcels move with time, no network) or
+# "biteship" (Biteship's tracking API, with BITESHIP_API_KEY).
+TRACKING_BACKEND = env("TRACKING_BACKEND", default="simulated")
+BITESHIP_API_KEY = env("BITESHIP_API_KEY", default="")
+# After delivery: days until an order completes by itself, days the buyer may ask for a return,
+# and hours the seller has to answer a return before it is approved automatically.
+ORDER_AUTO_COMPLETE_DAYS = env.int("ORDER_AUTO_COMPLETE_DAYS", default=3)
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=2)
+RETURN_RESPONSE_HOURS = env.int("RETURN_RESPONSE_HOURS", default=48)
+# Payments (orders/payments/): Midtrans when its keys are set, else the built-in dev gateway
+# (a simulator page that sends signed notifications, so the whole flow works offline).
+MIDTRANS_SERVER_KEY = env("MIDTRANS_SERVER_KEY", default="")
+MIDTRANS_CLIENT_KEY = env("MIDTRANS_CLIENT_KEY", default="")
+MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="midtrans" if MIDTRANS_SERVER_KEY else "dev")
+# The dev gateway signs its notifications with this key when no Midtrans key is configured.
+PAYMENT_DEV_SERVER_KEY = "lapak-dev-gateway"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "marketplace.User"

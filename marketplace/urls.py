@@ -14,6 +14,8 @@ urlpatterns = [
     path("akun/voucher/", include("orders.wallet_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pesanan/", include("orders.buyer_urls")),
+    path("", include("orders.payment_urls")),
+    path("notifikasi/", include("marketplace.notification_urls")),
     path("", include("shops.urls")),
     path("", include("orders.urls")),
 ]

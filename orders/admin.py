@@ -18,16 +18,27 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import orders.scoping  # noqa: F401  (registers the shop paths before any admin asks for them)
 from marketplace.money import format_rupiah
-from orders import wallet
-from orders.enums import OrderStatus, PaymentMethod, VoucherKind
+from marketplace.permissions import ReadOnlyAdminMixin
+from orders import returns, wallet
+from orders.enums import OrderStatus, PaymentMethod, ReturnStatus, VoucherKind
 from orders.formatting import voucher_value
-from orders.models import Order, OrderEvent, OrderItem, Shipment, Voucher
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderItem,
+    ReturnPhoto,
+    ReturnRequest,
+    Review,
+    Shipment,
+    Voucher,
+)
+from orders.reviews import review_reply
 from orders.services import OrderTransitionNotAllowed, ShipmentInvalid, order_cancel, order_ship
 from shops.admin import ShopScopedAdminMixin, ShopScopedInlineMixin, ask_for_reason
 from shops.permissions import EDITOR_ROLES, is_platform_staff
@@ -63,21 +74,12 @@ def rupiah_field(name: str, description):
 # --- Orders -----------------------------------------------------------------------------------
 
 
-class ReadOnlyInlineMixin:
+class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
     """Inlines of an order show what happened; only services write them."""
 
     extra = 0
     max_num = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OrderItemInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.TabularInline):
@@ -164,23 +166,31 @@ def _ship_forms(request, orders: list[Order]) -> list[ShipForm]:
     return ship_forms
 
 
-class StatusListFilter(admin.SimpleListFilter):
-    """Status filter whose "To ship" choice is the seller's work queue (oldest first)."""
+class ChoicesListFilter(admin.SimpleListFilter):
+    """A status filter that ignores values outside its choices instead of answering an error page."""
 
     title = _("status")
     parameter_name = "status"
+    status_choices = None  # a TextChoices class (not `choices`: the filter has a method of that name)
 
     def lookups(self, request, model_admin):
-        return OrderStatus.choices
+        return self.status_choices.choices
 
     def queryset(self, request, queryset):
-        if self.value() in OrderStatus.values:
-            return queryset.filter(status=self.value())
+        if self.value() in self.status_choices.values:
+            return queryset.filter(**{self.parameter_name: self.value()})
         return queryset
 
 
+class StatusListFilter(ChoicesListFilter):
+    """Its "To ship" choice is the seller's work queue (oldest first)."""
+
+    status_choices = OrderStatus
+
+
 @admin.register(Order)
-class OrderAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
+    # Orders come from checkouts and are history: no one adds, edits or deletes one by form.
     # Hosts read orders (to answer buyers in a live); owners and shop staff fulfil them.
     shop_editor_roles = EDITOR_ROLES
     seller_may_add = False
@@ -262,16 +272,6 @@ class OrderAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
         if request.GET.get("status") == OrderStatus.TO_SHIP:
             return ("created_at", "id")
         return ("-created_at", "-id")
-
-    # Orders come from checkouts and are history: no one adds, edits or deletes one by form.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_fulfil_permission(self, request):
         return is_platform_staff(request.user) or bool(self.editable_shop_ids(request))
@@ -560,3 +560,233 @@ class VoucherAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     def usage(self, obj):
         limit = obj.usage_limit if obj.usage_limit is not None else "∞"
         return f"{obj.used_count} / {limit}"
+
+
+# --- Reviews (orders/reviews.py) -----------------------------------------------------------------
+# Sellers read their shops' reviews and answer them; nothing else of a review is theirs to edit.
+# The reply goes through orders.reviews.review_reply, which also refreshes the cached product page.
+
+
+@admin.register(Review)
+class ReviewAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
+    shop_editor_roles = EDITOR_ROLES
+    seller_may_add = False
+    seller_may_delete = False
+
+    list_display = ("product", "buyer_name", "rating", "created", "is_answered")
+    list_select_related = ("product", "buyer")
+    list_filter = ("rating",)
+    search_fields = ("product__title", "text", "buyer__username", "buyer__display_name")
+    list_per_page = 50
+    fields = (
+        "product",
+        "shop",
+        "order_number",
+        "buyer_name",
+        "rating",
+        "text",
+        "photo_thumbnails",
+        "created",
+        "seller_reply",
+        "replied",
+    )
+    readonly_fields = (
+        "product",
+        "shop",
+        "order_number",
+        "buyer_name",
+        "rating",
+        "text",
+        "photo_thumbnails",
+        "created",
+        "replied",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order_item__order", "shop")
+
+    def has_add_permission(self, request, *args):
+        return False  # reviews come from buyers only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting would leave the product and shop ratings counting it
+
+    def save_model(self, request, obj, form, change):
+        review_reply(review=obj, seller=request.user, text=form.cleaned_data["seller_reply"])
+
+    @admin.display(description=_("buyer"), ordering="buyer__display_name")
+    def buyer_name(self, obj):
+        return obj.buyer.public_name
+
+    @admin.display(description=_("order"))
+    def order_number(self, obj):
+        return obj.order_item.order.number
+
+    @admin.display(description=_("date"), ordering="created_at")
+    def created(self, obj):
+        return jakarta_time(obj.created_at)
+
+    @admin.display(description=_("replied"), ordering="replied_at")
+    def replied(self, obj):
+        return jakarta_time(obj.replied_at)
+
+    @admin.display(description=_("answered"), boolean=True)
+    def is_answered(self, obj):
+        return bool(obj.seller_reply)
+
+    @admin.display(description=_("photos"))
+    def photo_thumbnails(self, obj):
+        photos = list(obj.photos.all())
+        if not photos:
+            return "—"
+        return format_html_join(
+            " ",
+            '<a href="{}"><img src="{}" width="96" height="96" alt=""></a>',
+            ((photo.image.url, (photo.thumbnail or photo.image).url) for photo in photos),
+        )
+
+
+# --- end reviews -------------------------------------------------------------------------------------
+
+
+# --- Returns ----------------------------------------------------------------------------------
+
+
+class ReturnPhotoInline(ReadOnlyInlineMixin, ShopScopedAdminMixin, admin.TabularInline):
+    model = ReturnPhoto
+    fields = ("photo",)
+    readonly_fields = fields
+    verbose_name = _("photo")
+    verbose_name_plural = _("photos")
+
+    def object_shop_id(self, obj) -> int | None:
+        # Django passes the parent return request to an inline's permission checks.
+        return obj.order.shop_id
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj):
+        if not obj.image:
+            return "—"
+        url = obj.image.url
+        return format_html('<a href="{0}"><img src="{0}" alt="" width="240" loading="lazy"></a>', url)
+
+
+class ReturnStatusListFilter(ChoicesListFilter):
+    status_choices = ReturnStatus
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
+    """Buyers' return requests: the seller approves (refund) or rejects (with a note) by action.
+
+    Read-only like orders: the decision goes through orders.returns, which moves the order and
+    tells the buyer. Undecided requests are approved automatically at `respond_by`.
+    """
+
+    # Refunds are money: owners and shop staff decide, live hosts do not.
+    shop_viewer_roles = EDITOR_ROLES
+    shop_editor_roles = EDITOR_ROLES
+    seller_may_add = False
+    seller_may_delete = False
+
+    list_display = ("order", "buyer_name", "requested", "respond_by_display", "status", "refund_display")
+    list_select_related = ("order__buyer",)
+    list_filter = (ReturnStatusListFilter,)
+    search_fields = ("order__number", "order__buyer__username", "order__buyer__display_name")
+    actions = ["approve_selected", "reject_selected"]
+    inlines = [ReturnPhotoInline]
+    fields = (
+        "order",
+        "buyer_name",
+        "reason",
+        "status",
+        "requested",
+        "respond_by_display",
+        "decided",
+        "decided_by",
+        "decision_note",
+        "refund_display",
+        "refunded",
+    )
+    readonly_fields = fields
+
+    # Newest first; the status filter's "Requested" is the seller's work queue.
+    ordering = ("-respond_by", "-id")
+
+    def has_decide_permission(self, request):
+        return is_platform_staff(request.user) or bool(self.editable_shop_ids(request))
+
+    @admin.display(description=_("buyer"), ordering="order__buyer__display_name")
+    def buyer_name(self, obj):
+        return obj.order.buyer.public_name
+
+    @admin.display(description=_("requested"), ordering="created_at")
+    def requested(self, obj):
+        return jakarta_time(obj.created_at)
+
+    @admin.display(description=_("respond by"), ordering="respond_by")
+    def respond_by_display(self, obj):
+        return jakarta_time(obj.respond_by)
+
+    @admin.display(description=_("decided"))
+    def decided(self, obj):
+        return jakarta_time(obj.decided_at)
+
+    @admin.display(description=_("refunded"))
+    def refunded(self, obj):
+        return jakarta_time(obj.refunded_at)
+
+    @admin.display(description=_("refund"))
+    def refund_display(self, obj):
+        return format_rupiah(obj.refund_amount) if obj.refund_amount is not None else "—"
+
+    def _report(self, request, done: int, refused: int, done_message: str) -> None:
+        self.message_user(request, done_message % done)
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d return was not changed: it has already been decided.",
+                    "%d returns were not changed: they have already been decided.",
+                    refused,
+                )
+                % refused,
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Approve selected returns (refund the buyer)"), permissions=["decide"])
+    def approve_selected(self, request, queryset):
+        done = refused = 0
+        for return_request in self.editable(request, queryset).order_by("respond_by", "id"):
+            try:
+                returns.return_approve(return_request=return_request, actor=request.user)
+            except returns.ReturnNotAllowed:
+                refused += 1
+                continue
+            done += 1
+        self._report(request, done, refused, ngettext("%d return approved.", "%d returns approved.", done))
+
+    @admin.action(description=_("Reject selected returns…"), permissions=["decide"])
+    def reject_selected(self, request, queryset):
+        queryset = self.editable(request, queryset)
+        note, page = ask_for_reason(
+            self,
+            request,
+            queryset,
+            action="reject_selected",
+            title=_("Reject returns"),
+            submit_label=_("Reject returns"),
+            reader_help=_("The buyer reads this."),
+        )
+        if page:
+            return page
+        done = refused = 0
+        for return_request in queryset.order_by("respond_by", "id"):
+            try:
+                returns.return_reject(return_request=return_request, actor=request.user, note=note)
+            except returns.ReturnNotAllowed:
+                refused += 1
+                continue
+            done += 1
+        self._report(request, done, refused, ngettext("%d return rejected.", "%d returns rejected.", done))
+        return None

@@ -9,6 +9,7 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from orders import checks  # noqa: F401 - registers the deploy checks
         from orders.cart import merge_cart_on_login
 
         # Glue, not domain logic: login happens in allauth's views (and the admin's), which we

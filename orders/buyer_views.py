@@ -5,6 +5,7 @@ orders.services, which check ORDER_TRANSITIONS; a refused change becomes a messa
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,12 +13,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from orders import selectors, services, wallet
+from marketplace.images import sanitize_image
+from orders import returns, reviews, selectors, services, wallet
 from orders.enums import OrderStatus
 from orders.models import Order, Voucher
 from orders.services import OrderTransitionNotAllowed
@@ -38,6 +41,36 @@ ORDER_TABS = [
 
 class BuyerCancelForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason (optional)"), required=False, max_length=500)
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ReturnPhotosField(forms.FileField):
+    """Up to MAX_RETURN_PHOTOS images, each validated and re-encoded like product images
+    (marketplace.images.sanitize_image); cleans to the list of re-encoded copies."""
+
+    def clean(self, data, initial=None):
+        files = [file for file in (data if isinstance(data, list | tuple) else [data]) if file]
+        if len(files) > returns.MAX_RETURN_PHOTOS:
+            raise forms.ValidationError(
+                gettext_lazy("Attach at most %(count)d photos."), params={"count": returns.MAX_RETURN_PHOTOS}
+            )
+        return [sanitize_image(file) for file in files]
+
+
+class ReturnRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why are you returning it?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = ReturnPhotosField(
+        label=gettext_lazy("Photos (up to 3)"),
+        required=False,
+        widget=MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
 
 def _order_or_404(request, number: str) -> Order:
@@ -70,16 +103,55 @@ def order_list(request):
 @login_required
 def order_detail(request, number):
     order = _order_or_404(request, number)
-    context = {
+    return render(request, "orders/buyer/order_detail.html", _detail_context(order))
+
+
+# Statuses in which an order may have a return request (the others skip the query).
+AFTER_DELIVERY = {
+    OrderStatus.DELIVERED,
+    OrderStatus.RETURN_REQUESTED,
+    OrderStatus.RETURNED,
+    OrderStatus.COMPLETED,
+}
+
+
+def _detail_context(order: Order, *, return_form: "ReturnRequestForm | None" = None) -> dict:
+    # getattr: a reverse one-to-one raises when there is no shipment (or return) yet.
+    shipment = getattr(order, "shipment", None)
+    return_request = getattr(order, "return_request", None) if order.status in AFTER_DELIVERY else None
+    deadline = None
+    if (
+        order.status == OrderStatus.DELIVERED
+        and return_request is None
+        and shipment
+        and shipment.delivered_at
+    ):
+        deadline = returns.return_deadline(shipment.delivered_at)
+        if timezone.now() > deadline:
+            deadline = None
+    return {
         "order": order,
-        # getattr: a reverse one-to-one raises when there is no shipment yet.
-        "shipment": getattr(order, "shipment", None),
+        "shipment": shipment,
         "events": list(order.events.all()),
+        # Newest scan first, as couriers show them.
+        "tracking_events": list(shipment.tracking_events.order_by("-occurred_at", "-id")) if shipment else [],
         "can_cancel": order.can_move_to(OrderStatus.CANCELLED),
         "can_confirm": order.status == OrderStatus.DELIVERED,
         "cancel_form": BuyerCancelForm(),
+        "return_request": return_request,
+        "return_photos": list(return_request.photos.all()) if return_request else [],
+        "return_deadline": deadline,
+        "return_form": (return_form or ReturnRequestForm()) if deadline else None,
+        # --- Reviews (orders/reviews.py): "Write a review" / "Reviewed" per item, once delivered;
+        # only then one query more, so orders before delivery cost what they did. ---
+        "can_review": order.status in reviews.REVIEWABLE_STATUSES,
+        "reviewed_item_ids": (
+            reviews.reviewed_item_ids(items=order.items.all())
+            if order.status in reviews.REVIEWABLE_STATUSES
+            else set()
+        ),
+        # --- end reviews ---
     }
-    return render(request, "orders/buyer/order_detail.html", context)
 
 
 def _login_then_order(request, number):
@@ -116,6 +188,37 @@ def order_confirm_received_view(request, number):
     else:
         messages.success(request, _("Thank you! Order %(number)s is completed.") % {"number": order.number})
     return redirect("order_detail", number=order.number)
+
+
+@require_POST
+def order_return_request_view(request, number):
+    if not request.user.is_authenticated:
+        return _login_then_order(request, number)
+    order = _order_or_404(request, number)
+    form = ReturnRequestForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            returns.return_request_create(
+                order=order,
+                buyer=request.user,
+                reason=form.cleaned_data["reason"],
+                photos=form.cleaned_data["photos"],
+            )
+        except returns.ReturnNotAllowed as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Your return request is sent. The seller has %(hours)d hours to respond.")
+                % {"hours": settings.RETURN_RESPONSE_HOURS},
+            )
+        return redirect("order_detail", number=order.number)
+    # The page again with the form's errors (the photos have to be picked again).
+    context = _detail_context(order, return_form=form)
+    if context["return_form"] is None:
+        messages.error(request, _("A return can no longer be requested for this order."))
+        return redirect("order_detail", number=order.number)
+    return render(request, "orders/buyer/order_detail.html", context, status=400)
 
 
 # --- Voucher wallet ---------------------------------------------------------------------------

@@ -2,12 +2,20 @@
 vouchers are the services' business."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders.cart import MAX_QUANTITY
 from orders.enums import PaymentMethod
 
-QUANTITY_ERROR = _("Enter a whole number of items from 1 to %(max)d.") % {"max": MAX_QUANTITY}
+
+def _quantity_error() -> str:
+    return _("Enter a whole number of items from 1 to %(max)d.") % {"max": MAX_QUANTITY}
+
+
+# Formatted when shown, not at import: `lazy % dict` would freeze the message in the language
+# active when the module loaded (Indonesian) for every visitor.
+QUANTITY_ERROR = lazy(_quantity_error, str)()
 
 
 class QuantityField(forms.IntegerField):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.models import Address
+from marketplace.money import format_rupiah
 from orders import shipping, vouchers
 from orders.models import Checkout, Order, Voucher, VoucherClaim, VoucherRedemption
 from orders.shipping import ShippingOption
@@ -87,6 +88,9 @@ class ShopQuote:
     platform_shipping_discount: int = 0
     total: int = 0
     suggested_vouchers: list[tuple[Voucher, int]] = field(default_factory=list)
+    # Whether this shop takes cash on delivery for these items at this total, and why not.
+    cod_allowed: bool = True
+    cod_reason: str = ""
 
     @property
     def has_defects(self) -> list[Product]:
@@ -158,6 +162,15 @@ class Quote:
     @property
     def products_with_defects(self) -> list[Product]:
         return [product for shop in self.shops for product in shop.has_defects]
+
+    @property
+    def cod_allowed(self) -> bool:
+        """COD is offered only when every shop of the checkout takes it."""
+        return all(part.cod_allowed for part in self.shops)
+
+    @property
+    def cod_reason(self) -> str:
+        return next((part.cod_reason for part in self.shops if not part.cod_allowed), "")
 
     def shop_quote(self, shop_id: int) -> ShopQuote | None:
         return next((part for part in self.shops if part.shop.pk == shop_id), None)
@@ -319,8 +332,26 @@ def checkout_quote_build(
         _price_shop(part, quote=quote, address=address, choice=choices.get(part.shop.pk, ShopChoice()))
         _apply_shop_voucher(part, candidates=candidates, now=now)
     _apply_platform_voucher(quote, candidates=candidates, now=now)
+    for part in quote.shops:
+        _check_cod(part)
     quote.grand_total = sum(part.order_total for part in quote.shops)
     return quote
+
+
+def _check_cod(part: ShopQuote) -> None:
+    """The seller's COD rules: per shop, per product, and a maximum order total (after discounts)."""
+    shop = part.shop
+    refused = next((item.product for item in part.items if not item.product.allows_cod), None)
+    if not shop.accepts_cod:
+        part.cod_reason = _("%(shop)s does not accept cash on delivery.") % {"shop": shop.name}
+    elif refused is not None:
+        part.cod_reason = _("%(title)s cannot be paid by cash on delivery.") % {"title": refused.title}
+    elif shop.cod_max_total is not None and part.order_total > shop.cod_max_total:
+        part.cod_reason = _("%(shop)s does not accept cash on delivery above %(amount)s.") % {
+            "shop": shop.name,
+            "amount": format_rupiah(shop.cod_max_total),
+        }
+    part.cod_allowed = not part.cod_reason
 
 
 def _price_shop(part: ShopQuote, *, quote: Quote, address: Address | None, choice: ShopChoice) -> None:

@@ -5,29 +5,36 @@ actions, tasks and tests alike. Callers check who may do what (a buyer cancels o
 order, a seller ships only their shop's); these functions trust their actor.
 
 Locks are always taken in this order, so two transactions never wait on each other in a cycle:
-the buyer's user row → order rows → the checkout row → variant rows (by id) → product rows
-(by id) → voucher rows (by id).
+the buyer's user row → payment rows → order rows (by id) → the checkout row → variant rows
+(by id) → product rows (by id) → voucher rows (by id).
 """
 
+import logging
 import secrets
 import string
 from collections import defaultdict
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.models import Address, User
-from orders.enums import ORDER_TRANSITIONS, STOCK_HOLDING_STATUSES, OrderStatus, PaymentMethod
+from marketplace.notifications import notify
+from orders import payments
+from orders.enums import ORDER_TRANSITIONS, STOCK_HOLDING_STATUSES, OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import (
     Checkout,
     Order,
     OrderEvent,
     OrderItem,
+    Payment,
+    PaymentNotification,
     Shipment,
     Voucher,
     VoucherClaim,
@@ -44,14 +51,17 @@ from orders.selectors import (
 )
 from orders.shipping import ShippingOption
 from orders.vouchers import Problem
-from shops.models import Product, ProductVariant
+from shops.enums import MemberRole
+from shops.models import Product, ProductVariant, ShopMember
 
 __all__ = [
     "MAX_QUANTITY_PER_LINE",
     "CancelReasonRequired",
     "CheckoutError",
     "Line",
+    "NotificationRejected",
     "OrderTransitionNotAllowed",
+    "PaymentError",
     "Quote",
     "QuoteItem",
     "ShipmentInvalid",
@@ -65,8 +75,12 @@ __all__ = [
     "order_ship",
     "order_transition",
     "orders_expire_unpaid",
+    "payment_handle_notification",
+    "payment_start",
     "voucher_claim",
 ]
+
+logger = logging.getLogger(__name__)
 
 PAYMENT_EXPIRED_REASON = "Payment window expired"
 ORDER_NUMBER_ALPHABET = string.ascii_uppercase + string.digits
@@ -212,6 +226,8 @@ def _checkout_place(
         now=now,
     )
     _check_quote(quote, acknowledged_defects=acknowledged_defects)
+    if payment_method == PaymentMethod.COD and not quote.cod_allowed:
+        raise CheckoutError(quote.cod_reason, code="cod_not_available")
     _reserve_stock(quote)
     _use_vouchers(quote)
 
@@ -250,6 +266,13 @@ def _checkout_place(
     checkout.platform_voucher = quote.platform_voucher
     checkout.grand_total = sum(order.total for order in orders)
     checkout.save(update_fields=["platform_voucher", "grand_total"])
+    notify(
+        user=buyer,
+        kind="order_placed",
+        title=_("Order placed"),
+        body=", ".join(order.number for order in orders),
+        url=reverse("checkout_done", args=[checkout.pk]),
+    )
     return checkout
 
 
@@ -485,7 +508,33 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     is_buyer = actor is not None and actor.pk == order.buyer_id
     if not reason and not is_buyer:
         raise CancelReasonRequired()
-    return order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
+    with transaction.atomic():
+        cancelled = order_transition(order=order, to=OrderStatus.CANCELLED, actor=actor, note=reason)
+        # --- Notifications (order_cancelled): the other party hears of it. ---
+        _notify_order_cancelled(order=cancelled, by_buyer=is_buyer, reason=reason)
+    return cancelled
+
+
+def _notify_order_cancelled(*, order: Order, by_buyer: bool, reason: str) -> None:
+    """The buyer, when the seller or the system cancelled; the shop's owners when the buyer did."""
+    if not by_buyer:
+        notify(
+            user=order.buyer,
+            kind="order_cancelled",
+            title=_("Order %(number)s was cancelled") % {"number": order.number},
+            body=reason,
+            url=reverse("order_detail", args=[order.number]),
+        )
+        return
+    owners = ShopMember.objects.filter(shop_id=order.shop_id, role=MemberRole.OWNER).select_related("user")
+    for member in owners.order_by("id"):
+        notify(
+            user=member.user,
+            kind="order_cancelled",
+            title=_("The buyer cancelled order %(number)s") % {"number": order.number},
+            body=reason,
+            url=reverse("admin:orders_order_change", args=[order.pk]),
+        )
 
 
 @transaction.atomic
@@ -506,6 +555,15 @@ def order_ship(*, order: Order, carrier: str, tracking_number: str, actor) -> Or
             Shipment.objects.create(order=shipped, carrier=carrier, tracking_number=tracking_number)
     except IntegrityError as error:  # the same number entered for another parcel at the same moment
         raise ShipmentInvalid(_("This tracking number is already used by another order.")) from error
+    # --- Notifications (order_shipped) ---
+    notify(
+        user=shipped.buyer,
+        kind="order_shipped",
+        title=_("Order %(number)s is on its way") % {"number": shipped.number},
+        body=_("%(carrier)s, tracking number %(tracking)s.")
+        % {"carrier": carrier, "tracking": tracking_number},
+        url=reverse("order_detail", args=[shipped.number]),
+    )
     return shipped
 
 
@@ -526,11 +584,18 @@ def orders_expire_unpaid(*, now: datetime | None = None) -> int:
     overdue = list(
         Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT, payment_due_at__lte=now)
         .order_by("payment_due_at", "id")
-        .values_list("pk", flat=True)
+        .values_list("pk", "checkout_id")
     )
     expired = 0
-    for order_id in overdue:
+    for order_id, checkout_id in overdue:
         with transaction.atomic():
+            # Payment rows before the order row (the module's lock order), so a notification
+            # being handled for this checkout finishes first, or waits for this to finish.
+            pending = list(
+                Payment.objects.select_for_update()
+                .filter(checkout_id=checkout_id, status=PaymentStatus.PENDING)
+                .order_by("id")
+            )
             order = Order.objects.select_for_update().filter(pk=order_id).first()
             if (
                 order is None
@@ -541,4 +606,229 @@ def orders_expire_unpaid(*, now: datetime | None = None) -> int:
                 continue
             order_transition(order=order, to=OrderStatus.CANCELLED, actor=None, note=PAYMENT_EXPIRED_REASON)
             expired += 1
+            awaiting = Order.objects.filter(checkout_id=checkout_id, status=OrderStatus.AWAITING_PAYMENT)
+            if pending and not awaiting.exists():
+                Payment.objects.filter(pk__in=[p.pk for p in pending]).update(status=PaymentStatus.EXPIRED)
     return expired
+
+
+# --- Payments -----------------------------------------------------------------------------------
+
+# Midtrans transaction_status values (https://docs.midtrans.com, "Transaction Status").
+PAYMENT_FAILED_STATUSES = {"deny", "cancel", "failure"}
+NOTIFICATION_REQUIRED_FIELDS = (
+    "order_id",
+    "transaction_id",
+    "transaction_status",
+    "status_code",
+    "gross_amount",
+)
+
+
+class PaymentError(Exception):
+    """Paying cannot start now; `message` is for the buyer (translated), `code` machine-readable."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class NotificationRejected(Exception):
+    """A gateway notification refused before anything was written; `status` is the HTTP answer."""
+
+    def __init__(self, reason: str, *, status: int = 400):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+def payment_start(*, checkout: Checkout) -> Payment:
+    """Start paying what `checkout` still owes at the active gateway (settings.PAYMENT_GATEWAY);
+    the returned Payment's redirect_url is where the buyer goes next. Callers check that the
+    user is the checkout's buyer.
+
+    The amount is the sum of the checkout's orders still awaiting payment, from the database.
+    While choosing the attempt the checkout's order rows are locked (by id), so two clicks make
+    one Payment; a pending attempt already started for the same amount is reused. The gateway is
+    called after that transaction, holding no lock; when it fails the Payment stays pending
+    without a redirect_url and PaymentError asks the buyer to try again (a new attempt).
+    """
+    if checkout.payment_method == PaymentMethod.COD:
+        raise PaymentError(_("Cash on delivery orders are paid to the courier."), code="cod")
+    provider = payments.gateway_get()
+    now = timezone.now()
+    with transaction.atomic():
+        orders = list(Order.objects.select_for_update().filter(checkout=checkout).order_by("id"))
+        awaiting = [order for order in orders if order.status == OrderStatus.AWAITING_PAYMENT]
+        amount = sum(order.total for order in awaiting)
+        if not awaiting or amount <= 0:
+            raise PaymentError(_("There is nothing left to pay for this order."), code="nothing_to_pay")
+        if any(order.payment_due_at is not None and order.payment_due_at <= now for order in awaiting):
+            raise PaymentError(_("The time to pay for this order has run out."), code="payment_window_closed")
+        reusable = (
+            Payment.objects.filter(
+                checkout=checkout, provider=provider.name, status=PaymentStatus.PENDING, amount=amount
+            )
+            .exclude(redirect_url="")
+            .order_by("-id")
+            .first()
+        )
+        if reusable is not None:
+            return reusable
+        attempt = Payment.objects.filter(checkout=checkout).count() + 1
+        payment = Payment.objects.create(
+            checkout=checkout,
+            provider=provider.name,
+            method=checkout.payment_method,
+            amount=amount,
+            gateway_order_id=f"LPK-{checkout.pk}-{attempt}",
+        )
+    try:
+        redirect_url = provider.start(payment=payment)
+    except payments.PaymentGatewayError as error:
+        logger.warning("Payment %s could not start: %s", payment.gateway_order_id, error)
+        raise PaymentError(error.message, code="gateway_unavailable") from error
+    Payment.objects.filter(pk=payment.pk).update(redirect_url=redirect_url)
+    payment.redirect_url = redirect_url
+    return payment
+
+
+def _notification_check(payload) -> None:
+    if not isinstance(payload, dict):
+        raise NotificationRejected("expected a JSON object")
+    if not isinstance(payload.get("signature_key"), str) or not payload["signature_key"]:
+        raise NotificationRejected("signature_key missing", status=403)
+    for name in NOTIFICATION_REQUIRED_FIELDS:
+        value = payload.get(name)
+        if not isinstance(value, str) or not value or len(value) > 64:
+            raise NotificationRejected(f"{name} missing or invalid")
+
+
+def _gross_amount(text: str) -> int | None:
+    """ "125000.00" → 125000; None for anything that is not a whole number of rupiah."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount != amount.to_integral_value():
+        return None
+    return int(amount)
+
+
+def payment_handle_notification(*, payload) -> str:
+    """Apply one HTTP notification of the active gateway; returns what happened: "paid",
+    "failed", "expired", "ignored", "duplicate" or "amount_mismatch".
+
+    Refuses with NotificationRejected, writing nothing, anything not signed with the gateway's
+    key (checked before any database access) or not naming one of our payments. A verified one is
+    recorded once per (transaction_id, transaction_status): the payment row is locked first
+    (select_for_update), then the orders (by id), so replays, however concurrent, run one at a
+    time and all but the first find the recorded event and change nothing. Never downgrades: a
+    paid Payment stays paid whatever arrives after; nothing resurrects an expired checkout.
+    """
+    _notification_check(payload)
+    provider = payments.gateway_get()
+    if not provider.verify_notification(payload):
+        raise NotificationRejected("invalid signature", status=403)
+
+    transaction_id, transaction_status = payload["transaction_id"], payload["transaction_status"]
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("checkout__buyer")
+            .filter(gateway_order_id=payload["order_id"])
+            .first()
+        )
+        if payment is None:
+            raise NotificationRejected("unknown order_id", status=404)
+        try:
+            with transaction.atomic():
+                PaymentNotification.objects.create(
+                    payment=payment,
+                    event_key=f"{transaction_id}:{transaction_status}",
+                    transaction_status=transaction_status,
+                    is_signature_valid=True,
+                    payload=payload,
+                )
+        except IntegrityError:
+            return "duplicate"
+
+        amount, currency = _gross_amount(payload["gross_amount"]), payload.get("currency")
+        if amount != payment.amount or currency != payment.currency:
+            # Signed by the gateway, so the money really differs from what we asked: never mark it
+            # paid; the recorded notification is there for staff to settle by hand.
+            logger.warning(
+                "Payment %s: notified %s %s, expected %s %s",
+                payment.gateway_order_id,
+                payload["gross_amount"],
+                payload.get("currency"),
+                payment.amount,
+                payment.currency,
+            )
+            return "amount_mismatch"
+
+        if transaction_status == "settlement" or (
+            transaction_status == "capture" and payload.get("fraud_status") == "accept"
+        ):
+            return _payment_mark_paid(payment, transaction_id=transaction_id, label=provider.label)
+        if transaction_status in PAYMENT_FAILED_STATUSES:
+            if payment.status != PaymentStatus.PENDING:
+                return "ignored"
+            payment.status = PaymentStatus.FAILED
+            payment.save(update_fields=["status"])
+            return "failed"
+        if transaction_status == "expire":
+            return _payment_expire(payment)
+        # "pending", a fraud "challenge", refunds...: recorded, nothing to do (yet).
+        return "ignored"
+
+
+def _payment_mark_paid(payment: Payment, *, transaction_id: str, label: str) -> str:
+    if payment.status in (PaymentStatus.PAID, PaymentStatus.EXPIRED):
+        # Paid already (a capture then a settlement), or paid after this attempt expired: recorded
+        # above; a real refund flow would pick up money that arrived for an expired attempt.
+        return "ignored"
+    orders = list(Order.objects.select_for_update().filter(checkout_id=payment.checkout_id).order_by("id"))
+    awaiting = [order for order in orders if order.status == OrderStatus.AWAITING_PAYMENT]
+    if not awaiting:
+        # The orders were cancelled (expired, or by the buyer) before the money arrived: they stay
+        # cancelled, their stock is gone. Recorded above for a refund flow to pick up.
+        logger.warning("Payment %s paid for a cancelled checkout", payment.gateway_order_id)
+        return "ignored"
+    note = f"Paid via {label}"
+    for order in awaiting:
+        order_transition(order=order, to=OrderStatus.TO_SHIP, actor=None, note=note)
+    payment.status = PaymentStatus.PAID
+    payment.paid_at = timezone.now()
+    payment.gateway_transaction_id = transaction_id
+    payment.save(update_fields=["status", "paid_at", "gateway_transaction_id"])
+    numbers = ", ".join(order.number for order in awaiting)
+    url = reverse("order_detail", args=[awaiting[0].number]) if len(awaiting) == 1 else reverse("order_list")
+    notify(
+        user=payment.checkout.buyer,
+        kind="order_paid",
+        title=_("Payment received"),
+        body=_("We received your payment for %(numbers)s; the seller is packing it now.")
+        % {"numbers": numbers},
+        url=url,
+    )
+    return "paid"
+
+
+def _payment_expire(payment: Payment) -> str:
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+        return "ignored"
+    payment.status = PaymentStatus.EXPIRED
+    payment.save(update_fields=["status"])
+    # A newer attempt still open means the buyer is paying again: that one decides.
+    if Payment.objects.filter(
+        checkout_id=payment.checkout_id, status=PaymentStatus.PENDING, pk__gt=payment.pk
+    ).exists():
+        return "expired"
+    orders = Order.objects.select_for_update().filter(
+        checkout_id=payment.checkout_id, status=OrderStatus.AWAITING_PAYMENT
+    )
+    for order in orders.order_by("id"):
+        order_cancel(order=order, actor=None, reason=PAYMENT_EXPIRED_REASON)
+    return "expired"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.models import Address
 from orders import cart as carts
-from orders.enums import PaymentMethod
+from orders.enums import OrderStatus, PaymentMethod
 from orders.forms import CartAddForm, CartQuantityForm, CheckoutForm, clean_voucher_code
 from orders.models import Cart, CartItem, Checkout
 from orders.selectors import checkout_get_for_buyer
@@ -228,6 +228,10 @@ def checkout(request):
         buyer=request.user, lines=lines, address=address, choices=choices, platform_voucher_code=platform_code
     )
     _decorate(quote, images={line.variant.pk: line.image for line in cart_lines})
+    payment_method = data.get("payment_method", PaymentMethod.COD)
+    if payment_method == PaymentMethod.COD and not quote.cod_allowed:
+        # COD is shown disabled with its reason; start on the first method the buyer can use.
+        payment_method = PaymentMethod.BANK_TRANSFER
     context = {
         "form": form,
         "quote": quote,
@@ -237,7 +241,7 @@ def checkout(request):
         "acknowledged": acknowledged,
         "error": error,
         "payment_methods": PaymentMethod.choices,
-        "payment_method": data.get("payment_method", PaymentMethod.COD),
+        "payment_method": payment_method,
         "platform_voucher": platform_code,
     }
     template = "orders/_checkout_form.html" if _is_htmx(request) else "orders/checkout.html"
@@ -250,6 +254,9 @@ def checkout_done(request, checkout_id):
         placed = checkout_get_for_buyer(buyer=request.user, checkout_id=checkout_id)
     except Checkout.DoesNotExist:
         raise Http404 from None
+    awaiting_payment = any(order.status == OrderStatus.AWAITING_PAYMENT for order in placed.orders.all())
     return render(
-        request, "orders/checkout_done.html", {"checkout": placed, "orders_url": reverse("order_list")}
+        request,
+        "orders/checkout_done.html",
+        {"checkout": placed, "orders_url": reverse("order_list"), "awaiting_payment": awaiting_payment},
     )

@@ -309,21 +309,12 @@ class ShopAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     actions = ["suspend_selected", "reinstate_selected"]
 
+    seller_fields = ("name", "slug", "bio", "logo", "banner", "city", "accepts_cod", "cod_max_total")
+
     def get_fields(self, request, obj=None):
         if is_platform_staff(request.user):
-            return (
-                "name",
-                "slug",
-                "bio",
-                "logo",
-                "banner",
-                "city",
-                "is_verified",
-                "status",
-                "suspension_reason",
-                "follower_count",
-            )
-        return ("name", "slug", "bio", "logo", "banner", "city", "status", "suspension_reason")
+            return (*self.seller_fields, "is_verified", "status", "suspension_reason", "follower_count")
+        return (*self.seller_fields, "status", "suspension_reason")
 
     def get_readonly_fields(self, request, obj=None):
         # Status moves only through shop_suspend/shop_reinstate, which log who and why.
@@ -479,7 +470,7 @@ class ProductAdmin(ShopScopedAdminMixin, ProductColumns, admin.ModelAdmin):
             # Sellers do not see the pre-screen's findings: they would learn how to dodge it.
             review += ["is_flagged", "flag_reasons"]
         return [
-            (None, {"fields": ["shop", "category", "title", "slug", "description", "brand"]}),
+            (None, {"fields": ["shop", "category", "title", "slug", "description", "brand", "allows_cod"]}),
             (
                 _("Condition and measurements"),
                 {

@@ -93,8 +93,10 @@ def deploy_check(**extra_env: str) -> subprocess.CompletedProcess:
         ALLOWED_HOSTS="lapak.example.com",
         DATABASE_URL=os.environ.get("DATABASE_URL", ""),
         REDIS_URL=os.environ.get("REDIS_URL", ""),
-        **extra_env,
     )
+    # Production takes payments through the real gateway (the dev one is a deploy warning).
+    env.update(MIDTRANS_SERVER_KEY="SB-Mid-server-example", MIDTRANS_CLIENT_KEY="SB-Mid-client-example")
+    env.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
@@ -122,3 +124,12 @@ def test_deploy_check_passes_with_hsts_preload_and_nothing_silenced():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
+
+
+def test_deploy_check_warns_when_the_dev_payment_gateway_would_take_payments():
+    result = deploy_check(MIDTRANS_SERVER_KEY="", MIDTRANS_CLIENT_KEY="")
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "orders.W001" in output
+    assert "anyone can mark an order paid" in output

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from orders.enums import VoucherKind
 from orders.models import Checkout, Order, Voucher, VoucherRedemption
@@ -23,6 +23,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashi
 
 # A Bandung shop shipping 1 kg to Jakarta: Hemat, the cheapest option, costs Rp 11.000.
 FEE = 11_000
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The refusal reasons below are asserted in English; the site's default language is Indonesian.
+    with translation.override("en"):
+        yield
 
 
 def quote_for(buyer, lines, *, choices=None, platform=""):

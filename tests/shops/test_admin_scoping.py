@@ -158,7 +158,17 @@ def test_seller_sees_the_catalog_in_the_admin_index_and_nothing_of_staff(client_
 
     assert response.status_code == 200
     app_models = {model["object_name"] for app in response.context["app_list"] for model in app["models"]}
-    assert app_models == {"Category", "ModerationEvent", "Order", "Product", "Shop", "ShopMember", "Voucher"}
+    assert app_models == {
+        "Category",
+        "ModerationEvent",
+        "Order",
+        "Product",
+        "ReturnRequest",
+        "Review",
+        "Shop",
+        "ShopMember",
+        "Voucher",
+    }
 
 
 def test_changelist_lists_only_own_products(client_a, market):

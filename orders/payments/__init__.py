@@ -1,0 +1,65 @@
+"""Payment providers: how a checkout's Payment is started at a gateway and how its notifications
+are verified. The state changes themselves live in orders.services (payment_start,
+payment_handle_notification); a provider only talks to its gateway.
+
+Providers are registered by name: "cod" (no gateway, no Payment row), "midtrans" (Snap) and
+"dev" (the built-in simulator, used whenever no Midtrans keys are configured). The active
+gateway for non-COD checkouts is settings.PAYMENT_GATEWAY.
+"""
+
+from typing import Protocol
+
+from django.conf import settings
+
+from orders.models import Payment
+
+
+class PaymentGatewayError(Exception):
+    """The gateway could not start a payment (network, HTTP error, malformed answer).
+
+    `message` is for the buyer (translated), the exception's args for the log.
+    """
+
+    def __init__(self, message: str, *, detail: str = ""):
+        super().__init__(detail or message)
+        self.message = message
+
+
+class PaymentProvider(Protocol):
+    name: str
+    # False for cash on delivery: nothing to start, no Payment row, no notifications.
+    requires_payment: bool
+
+    def start(self, *, payment: Payment) -> str:
+        """Create the transaction at the gateway; return the URL to send the buyer to."""
+        ...
+
+    def verify_notification(self, payload: dict) -> bool:
+        """True when the notification's signature proves it came from the gateway."""
+        ...
+
+
+_registry: dict[str, PaymentProvider] = {}
+
+
+def provider_register(provider: PaymentProvider) -> PaymentProvider:
+    _registry[provider.name] = provider
+    return provider
+
+
+def provider_get(name: str) -> PaymentProvider:
+    """The registered provider called `name`; KeyError for an unknown one."""
+    return _registry[name]
+
+
+def gateway_get() -> PaymentProvider:
+    """The provider that takes non-COD payments now (settings.PAYMENT_GATEWAY)."""
+    return provider_get(settings.PAYMENT_GATEWAY)
+
+
+def dev_gateway_is_active() -> bool:
+    return settings.PAYMENT_GATEWAY == "dev"
+
+
+# Imported last: each module registers its provider with the functions above.
+from orders.payments import cod, dev_gateway, midtrans  # noqa: E402, F401, I001
