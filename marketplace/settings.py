@@ -159,7 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "poll-active-shipments": {
         "task": "orders.tasks.poll_active_shipments",
-        "schedule": 10 * 60,
+        "schedule": env.int("TRACKING_POLL_SECONDS", default=10 * 60),
     },
     "auto-complete-delivered-orders": {
         "task": "orders.tasks.auto_complete_delivered_orders",
@@ -179,6 +179,9 @@ SHIPPING_BACKEND = env("SHIPPING_BACKEND", default="orders.shipping.RateTableBac
 # Parcel tracking (orders/tracking/): "simulated" (parcels move with time, no network) or
 # "biteship" (Biteship's tracking API, with BITESHIP_API_KEY).
 TRACKING_BACKEND = env("TRACKING_BACKEND", default="simulated")
+# How many times faster than real time simulated parcels travel: `make run` sets 720, so a
+# three-day journey passes in six minutes of a demo.
+SIMULATED_COURIER_SPEED = env.int("SIMULATED_COURIER_SPEED", default=1)
 BITESHIP_API_KEY = env("BITESHIP_API_KEY", default="")
 # After delivery: days until an order completes by itself, days the buyer may ask for a return,
 # and hours the seller has to answer a return before it is approved automatically.

@@ -6,6 +6,7 @@ database connection is worth a retry with backoff; anything else is a bug to see
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from orders import returns, services, voucher_expiry
@@ -14,7 +15,7 @@ from orders.tracking.services import shipment_ids_to_track, shipment_track
 
 # How often beat polls the carriers (marketplace/settings.py); a per-shipment message older than
 # that is dropped, since the next poll sends a fresh one.
-TRACKING_POLL_SECONDS = 10 * 60
+TRACKING_POLL_SECONDS = settings.CELERY_BEAT_SCHEDULE["poll-active-shipments"]["schedule"]
 
 db_job = shared_task(
     acks_late=True,

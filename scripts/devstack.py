@@ -144,6 +144,9 @@ def cmd_run() -> int:
     with services() as env:
         env.setdefault("DEBUG", "1")
         env.setdefault("PORT", "8000")
+        # Demo pace: simulated parcels travel 720× faster and are polled every minute.
+        env.setdefault("SIMULATED_COURIER_SPEED", "720")
+        env.setdefault("TRACKING_POLL_SECONDS", "60")
         manage(env, "migrate", "--noinput", "-v", "0")
         # DEMO_PRODUCTS_PER_SHOP sizes the demo catalog (the launcher's own test makes a small one).
         seed_size = (
@@ -152,6 +155,7 @@ def cmd_run() -> int:
             else []
         )
         manage(env, "seed_demo", *seed_size)
+        manage(env, "seed_demo_vouchers")
         port = env["PORT"]
         # honcho gives each Procfile line the next hundred: web (HTTP) on PORT, ws (daphne) on PORT+100.
         log(f"Lapak is starting on http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/admin/)")

@@ -62,6 +62,7 @@ def tracker_for(shipment, *, now: datetime | None = None) -> Tracker:
             origin_city=shipment.order.shop.city,
             destination_city=shipment.order.checkout.city,
             now=now,
+            speed=settings.SIMULATED_COURIER_SPEED,
         )
     if backend == "biteship":
         from orders.tracking.biteship import BiteshipTracker

@@ -27,9 +27,16 @@ FAILED_ATTEMPT_NOTE = "Penerima tidak di tempat"
 
 class SimulatedCourier:
     def __init__(
-        self, *, shipped_at: datetime, origin_city: str, destination_city: str, now: datetime | None = None
+        self,
+        *,
+        shipped_at: datetime,
+        origin_city: str,
+        destination_city: str,
+        now: datetime | None = None,
+        speed: int = 1,
     ):
         self.shipped_at = shipped_at
+        self.speed = max(1, speed)  # times faster than real time, for demos
         self.origin_city = origin_city or "Asal"
         self.destination_city = destination_city or "Tujuan"
         self.now = now
@@ -46,7 +53,7 @@ class SimulatedCourier:
 
         def step(minutes_low: int, minutes_high: int, code: str, description: str, location: str) -> None:
             nonlocal at
-            at += timedelta(minutes=rng.randint(minutes_low, minutes_high))
+            at += timedelta(minutes=rng.randint(minutes_low, minutes_high)) / self.speed
             events.append(
                 TrackingUpdate(code=code, description=description, occurred_at=at, location=location)
             )

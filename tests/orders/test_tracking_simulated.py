@@ -111,3 +111,17 @@ def test_same_city_skips_the_national_hub():
     assert "Hub Jakarta" not in locations
     assert "Sortation Center Cikarang" not in locations
     assert locations[:2] == ["Bandung", "Hub Bandung"]
+
+
+def test_demo_speed_runs_the_same_journey_faster():
+    # make run sets SIMULATED_COURIER_SPEED=720: the route of days passes in minutes, same stops.
+    real_time = courier(SHIPPED + timedelta(days=10)).track("JNE0001")
+    demo = SimulatedCourier(
+        shipped_at=SHIPPED, origin_city="Bandung", destination_city="Surabaya", now=SHIPPED, speed=720
+    ).journey("JNE0001")
+
+    assert [(u.code, u.location) for u in demo] == [(u.code, u.location) for u in real_time]
+    for fast, slow in zip(demo, real_time, strict=True):
+        expected = (slow.occurred_at - SHIPPED) / 720
+        assert abs((fast.occurred_at - SHIPPED) - expected) < timedelta(milliseconds=10)
+    assert demo[-1].occurred_at - SHIPPED < timedelta(minutes=10)
