@@ -231,16 +231,20 @@ def _checkout_place(
     _reserve_stock(quote)
     _use_vouchers(quote)
 
-    status = OrderStatus.TO_SHIP if payment_method == PaymentMethod.COD else OrderStatus.AWAITING_PAYMENT
-    payment_due_at = (
-        None
-        if status == OrderStatus.TO_SHIP
-        else now + timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES)
-    )
-    orders = [
-        _order_create(part, checkout=checkout, status=status, payment_due_at=payment_due_at)
-        for part in quote.shops
-    ]
+    # Cash on delivery is paid to the courier; an order the vouchers paid in full has nothing
+    # left to pay. Either goes straight to the seller; the rest wait for the gateway.
+    payment_due_at = now + timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES)
+    orders = []
+    for part in quote.shops:
+        paid_already = payment_method == PaymentMethod.COD or part.order_total == 0
+        orders.append(
+            _order_create(
+                part,
+                checkout=checkout,
+                status=OrderStatus.TO_SHIP if paid_already else OrderStatus.AWAITING_PAYMENT,
+                payment_due_at=None if paid_already else payment_due_at,
+            )
+        )
     OrderItem.objects.bulk_create(
         [
             OrderItem(
@@ -259,7 +263,7 @@ def _checkout_place(
         ]
     )
     OrderEvent.objects.bulk_create(
-        [OrderEvent(order=order, from_status="", to_status=status, actor=buyer) for order in orders]
+        [OrderEvent(order=order, from_status="", to_status=order.status, actor=buyer) for order in orders]
     )
     _record_redemptions(quote, checkout=checkout, buyer=buyer)
 

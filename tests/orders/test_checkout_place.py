@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.enums import OrderStatus, PaymentMethod
+from orders.enums import OrderStatus, PaymentMethod, VoucherKind
 from orders.models import Checkout, Order, OrderEvent
-from orders.services import Line, ShopChoice, checkout_quote
+from orders.services import Line, PaymentError, ShopChoice, checkout_quote, payment_start
 from shops.models import Product
 from tests.factories import AddressFactory, ShopFactory, UserFactory
-from tests.orders.factories import fast_password_hashing, make_variant, place
+from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
 
@@ -65,6 +65,32 @@ def test_cash_on_delivery_starts_to_ship_without_a_payment_deadline():
     order = checkout.orders.get()
     assert order.status == OrderStatus.TO_SHIP
     assert order.payment_due_at is None
+
+
+def test_an_order_the_vouchers_pay_in_full_goes_to_the_seller_with_nothing_to_pay():
+    buyer = UserFactory()
+    free = make_variant(price=50_000)
+    paid = make_variant(price=80_000)
+    VoucherFactory(code="LUNAS", shop=free.product.shop, kind=VoucherKind.FIXED, value=50_000)
+    VoucherFactory(code="ONGKIR", kind=VoucherKind.FREE_SHIPPING, max_discount=None)
+
+    checkout = place(
+        buyer,
+        [(free, 1)],
+        payment_method=PaymentMethod.EWALLET,
+        choices={free.product.shop_id: ShopChoice(voucher_code="LUNAS")},
+        platform_voucher_code="ONGKIR",
+    )
+
+    order = checkout.orders.get()
+    assert (order.total, order.status, order.payment_due_at) == (0, OrderStatus.TO_SHIP, None)
+    assert checkout.grand_total == 0
+    with pytest.raises(PaymentError) as refused:
+        payment_start(checkout=checkout)
+    assert refused.value.code == "nothing_to_pay"
+    # A paying order beside it still waits for the gateway.
+    other = place(UserFactory(), [(paid, 1)], payment_method=PaymentMethod.EWALLET).orders.get()
+    assert other.status == OrderStatus.AWAITING_PAYMENT
 
 
 def test_the_chosen_shipping_option_is_charged():
