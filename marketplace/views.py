@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,16 +52,29 @@ def profile(request):
     return render(request, "account/profile.html", {"form": form, "addresses": addresses})
 
 
+def _safe_next(request) -> str:
+    """Where to go after saving (the checkout sends the buyer here and wants them back)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def _address_form_page(request, *, address=None):
     form = AddressForm(request.POST or None, instance=address)
+    next_url = _safe_next(request)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             services.address_save(user=request.user, address=address, **data)
             messages.success(request, _("The address was saved."))
-            return redirect("profile")
+            return redirect(next_url or "profile")
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "account/address_form.html", {"form": form, "address": address})
+    return render(
+        request, "account/address_form.html", {"form": form, "address": address, "next_url": next_url}
+    )
 
 
 @login_required

@@ -130,6 +130,27 @@ def test_first_address_becomes_the_default(client, buyer):
     assert "Siti Rahayu" in client.get(reverse("profile")).content.decode()
 
 
+def test_an_address_added_from_checkout_leads_back_to_checkout(client, buyer):
+    client.force_login(buyer)
+    form = client.get(reverse("address_create") + "?next=/checkout/")
+    assert 'name="next" value="/checkout/"' in form.content.decode()
+
+    response = client.post(reverse("address_create"), {**ADDRESS, "next": "/checkout/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/checkout/"
+    assert buyer.addresses.count() == 1
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/checkout/"])
+def test_a_next_address_on_another_site_is_ignored(client, buyer, target):
+    client.force_login(buyer)
+
+    response = client.post(reverse("address_create"), {**ADDRESS, "next": target})
+
+    assert response["Location"] == reverse("profile")
+
+
 def test_adding_a_default_address_moves_the_default(client, buyer):
     first = AddressFactory(user=buyer, is_default=True)
     client.force_login(buyer)
