@@ -5,10 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format chromium bench messages clean
+.PHONY: help run test lint format chromium bench bench-flash messages clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench: $(STAMP) ## Page benchmarks with wrk (writes docs/benchmarks.md)
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
 	  else echo "wrk is missing: run 'sudo apt-get install wrk'" >&2; exit 1; fi; }
 	$(PY) scripts/devstack.py shell $(PY) bench/pages.py
+
+bench-flash: $(STAMP) ## Flash sale: buyers race through checkout for a few units, beside pgbench (docs/benchmarks.md)
+	@command -v pgbench >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; \
+	  else echo "pgbench is missing: run 'sudo apt-get install postgresql-client'" >&2; exit 1; fi; }
+	$(PY) scripts/devstack.py shell $(PY) bench/flash_sale.py $(ARGS)
 
 messages: $(STAMP) ## Refresh and compile the translation catalogs
 	DEBUG=1 $(PY) manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=artifacts --no-obsolete
