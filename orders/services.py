@@ -450,8 +450,21 @@ def order_transition(*, order: Order, to: str, actor, note: str = "") -> Order:
         _release_holdings(locked)
     if to == OrderStatus.DELIVERED:
         Shipment.objects.filter(order=locked, delivered_at__isnull=True).update(delivered_at=timezone.now())
+    if to == OrderStatus.COMPLETED:
+        _count_sold(locked)
     _refresh(order, locked)
     return locked
+
+
+def _count_sold(order: Order) -> None:
+    """"Sold" on product pages and the popular sort count completed orders only: a cancelled or
+    returned order never sold anything. Products in id order (the lock order)."""
+    per_product: dict[int, int] = defaultdict(int)
+    for product_id, quantity in order.items.values_list("product_id", "quantity"):
+        if product_id is not None:
+            per_product[product_id] += quantity
+    for product_id in sorted(per_product):
+        Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + per_product[product_id])
 
 
 def _refresh(order: Order, locked: Order) -> None:

@@ -222,3 +222,19 @@ def test_delivery_stamps_the_shipment_and_the_buyer_confirms_receipt():
 
     assert completed.status == OrderStatus.COMPLETED
     assert OrderEvent.objects.filter(order=order).last().actor == order.buyer
+
+
+def test_sold_counts_only_completed_orders():
+    variant = make_variant(stock=10)
+    product = variant.product
+    kept = place(UserFactory(), [(variant, 3)]).orders.get()
+    cancelled = place(UserFactory(), [(variant, 2)]).orders.get()
+
+    order_cancel(order=cancelled, actor=cancelled.buyer, reason="")
+    order_ship(order=kept, carrier="JNE", tracking_number="S1", actor=None)
+    order_transition(order=kept, to=OrderStatus.DELIVERED, actor=None)
+    assert Product.objects.get(pk=product.pk).sold_count == 0  # delivered is not yet sold
+
+    order_confirm_received(order=kept, actor=kept.buyer)
+
+    assert Product.objects.get(pk=product.pk).sold_count == 3
