@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("orders.payment_urls")),
     path("notifikasi/", include("marketplace.notification_urls")),
     path("", include("shops.urls")),
+    path("", include("live.urls")),
     path("", include("orders.urls")),
 ]
 

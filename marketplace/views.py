@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from live import selectors as live_selectors
 from marketplace import services
 from marketplace.forms import AddressForm, ProfileForm
 from marketplace.models import Address
@@ -20,11 +21,17 @@ def home(request):
         return render_to_string("_home_catalog.html", context, request=request), {}
 
     catalog_sections, _meta = cached_fragment("home", "", render_catalog_sections)
+    live = live_selectors.session_list_home()
+    reminded = live_selectors.sessions_with_reminder(
+        user=request.user, session_ids=[session.pk for session in live.upcoming]
+    )
+    for session in live.upcoming:
+        session.has_reminder = session.pk in reminded
     context = {
         "categories": selectors.category_tree().roots,
         "catalog_sections": catalog_sections,
-        # Filled by the live-selling feature; until then the page shows its empty state.
-        "live_sessions": [],
+        # Outside the cached fragment: viewer counts and reminders change per minute and viewer.
+        "live": live,
     }
     return render(request, "home.html", context)
 

@@ -180,8 +180,9 @@ def test_claiming_a_platform_voucher_moves_it_into_the_wallet(buyer_client, buye
     assert response.context["platform"] == []
 
 
-# shop page without products: shop, category tree, COUNT, and the vouchers with "claimed".
-SHOP_QUERIES = 4
+# shop page without products: shop, category tree, COUNT, the vouchers with "claimed", and the
+# shop's current and past lives (live_tags.shop_lives, cached once read).
+SHOP_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [1, 10])

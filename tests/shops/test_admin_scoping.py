@@ -160,6 +160,9 @@ def test_seller_sees_the_catalog_in_the_admin_index_and_nothing_of_staff(client_
     app_models = {model["object_name"] for app in response.context["app_list"] for model in app["models"]}
     assert app_models == {
         "Category",
+        "LiveBlockedWord",
+        "LiveModerator",
+        "LiveSession",
         "ModerationEvent",
         "Order",
         "Product",

@@ -337,8 +337,9 @@ def _make_products(count, *, shop=None, with_images=True):
     return products
 
 
-# home: category tree, trending products, their first images, newest shops.
-HOME_QUERIES = 4
+# home: category tree, trending products, their first images, newest shops, the live strip
+# (live/selectors.py: live now and upcoming in one query).
+HOME_QUERIES = 5
 # list: category tree, COUNT, the page, first images.
 LIST_QUERIES = 4
 # search adds the EXISTS that decides between full text and the fuzzy fallback.
@@ -346,10 +347,11 @@ SEARCH_QUERIES = 5
 # detail: product+shop+category, images, variants, defects, category tree, more-from-shop, their images.
 DETAIL_QUERIES = 7
 # shop page: shop, category tree, COUNT, the page, first images, the shop's vouchers
-# (orders_tags.shop_vouchers, claimed-or-not in the same query).
-SHOP_QUERIES = 6
+# (orders_tags.shop_vouchers, claimed-or-not in the same query), the shop's current and past
+# lives (live_tags.shop_lives).
+SHOP_QUERIES = 8
 # logged in adds the user and "am I following" (the cached_db session is read from the cache).
-SHOP_QUERIES_LOGGED_IN = 8
+SHOP_QUERIES_LOGGED_IN = 10
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -1,0 +1,343 @@
+"""Every write to live selling that is more than a form save.
+
+Plain functions with keyword-only arguments, one transaction each, called by the admin, views,
+tasks, the demo seeder and tests (and, next, the room's consumers).
+
+Session status moves only through `session_transition` (LIVE_TRANSITIONS in live/enums.py), under
+the session's row lock. Going live tells the shop's followers and the shoppers who asked for a
+reminder, from a Celery task queued after the commit: a shop may have many followers.
+
+Lock order, for the writers to come (flash deals, item claims): session → deal → claims, by id.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, FlashDealStatus, LiveStatus
+from live.models import (
+    ChatMessage,
+    FlashDeal,
+    LiveBlockedWord,
+    LiveOrder,
+    LiveReminder,
+    LiveSession,
+    LiveSessionProduct,
+)
+from live.selectors import NOT_SOLD_STATUSES
+from marketplace.models import Notification, User
+from marketplace.notifications import notify
+from marketplace.permissions import is_platform_staff
+from shops.enums import MemberRole
+from shops.models import Follow, Product, Shop, ShopMember
+
+# Who may present a shop's lives (and schedule, start and end them).
+HOST_ROLES = frozenset({MemberRole.OWNER, MemberRole.HOST})
+
+NOTIFICATION_KIND_LIVE = "live_started"
+# Followers are told in batches, each its own transaction, so a shop with many thousands of
+# followers neither holds one huge transaction nor queues one huge on-commit list.
+NOTIFY_BATCH_SIZE = 500
+
+
+class LiveError(Exception):
+    """Base of the refusals below; `str()` is a sentence for the seller or shopper."""
+
+
+class LiveTransitionNotAllowed(LiveError):
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(
+            _("A live session cannot move from “%(current)s” to “%(target)s”.")
+            % {"current": LiveStatus(current).label, "target": LiveStatus(target).label}
+        )
+
+
+class LiveHostNotAllowed(LiveError):
+    def __init__(self):
+        super().__init__(_("Only the shop's owner or one of its live hosts may run its live sessions."))
+
+
+class LiveShopNotActive(LiveError):
+    def __init__(self):
+        super().__init__(_("A suspended shop cannot go live."))
+
+
+class ShopAlreadyLive(LiveError):
+    def __init__(self):
+        super().__init__(_("This shop is already live in another session. End it first."))
+
+
+class LiveScheduleInvalid(LiveError):
+    pass
+
+
+class ReminderNotAllowed(LiveError):
+    def __init__(self):
+        super().__init__(_("Reminders can only be set for upcoming live sessions."))
+
+
+# --- Checks (shared by the services and the admin's form) ---------------------------------------
+
+
+def user_may_host(*, user, shop_id: int) -> bool:
+    """The shop's owner or a live host of it; platform staff too (they run the platform's lives)."""
+    if is_platform_staff(user):
+        return True
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return ShopMember.objects.filter(shop_id=shop_id, user=user, role__in=HOST_ROLES).exists()
+
+
+def check_session_host(*, shop_id: int, host) -> None:
+    """The presenter must be a member of the shop with the owner or host role (never just staff)."""
+    if not ShopMember.objects.filter(shop_id=shop_id, user=host, role__in=HOST_ROLES).exists():
+        raise LiveScheduleInvalid(_("The host must be the shop's owner or one of its live hosts."))
+
+
+def check_planned_start(*, planned_start: datetime) -> None:
+    if timezone.is_naive(planned_start):
+        raise LiveScheduleInvalid(_("The planned start needs a time zone."))
+    if planned_start < timezone.now():
+        raise LiveScheduleInvalid(_("The planned start must be in the future."))
+
+
+def check_products_of_shop(*, shop_id: int, products: Iterable[Product]) -> None:
+    if any(product.shop_id != shop_id for product in products):
+        raise LiveScheduleInvalid(_("Only the shop's own products can be featured."))
+
+
+# --- Scheduling ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    shop: Shop,
+    host,
+    actor,
+    title: str,
+    planned_start: datetime,
+    products: Sequence[Product] = (),
+    description: str = "",
+) -> LiveSession:
+    """Schedule a session of `shop` presented by `host`, featuring `products` in that order.
+
+    The actor and the host must both be the shop's owner or live hosts. The shop's first
+    session gives its chat the default blocked-word list (shop_blocked_words_seed).
+    """
+    if not user_may_host(user=actor, shop_id=shop.pk):
+        raise LiveHostNotAllowed
+    check_session_host(shop_id=shop.pk, host=host)
+    check_planned_start(planned_start=planned_start)
+    check_products_of_shop(shop_id=shop.pk, products=products)
+    is_first = not LiveSession.objects.filter(shop=shop).exists()
+    session = LiveSession.objects.create(
+        shop=shop, host=host, title=title, description=description, planned_start=planned_start
+    )
+    LiveSessionProduct.objects.bulk_create(
+        LiveSessionProduct(session=session, product=product, position=position)
+        for position, product in enumerate(products)
+    )
+    if is_first:
+        shop_blocked_words_seed(shop=shop, only_if_empty=True)
+    return session
+
+
+def session_after_first_schedule(*, session: LiveSession) -> None:
+    """What scheduling adds to a form save (the admin's add form): on the shop's first session,
+    its chat gets the default blocked words."""
+    if not LiveSession.objects.filter(shop_id=session.shop_id).exclude(pk=session.pk).exists():
+        shop_blocked_words_seed(shop=session.shop, only_if_empty=True)
+
+
+def shop_blocked_words_seed(*, shop: Shop, only_if_empty: bool = False) -> int:
+    """Add the default Indonesian list (DEFAULT_BLOCKED_WORDS) to the shop's chat blocked words.
+
+    Decision: the defaults are copied into the shop's own rows rather than merged in code, so a
+    seller can delete a word that is innocent in their trade. Copied once, when the shop
+    schedules its first session and has no words yet (`only_if_empty`); a seller who empties
+    the list later keeps it empty. Existing words are kept. Returns how many were added.
+    """
+    if only_if_empty and LiveBlockedWord.objects.filter(shop=shop).exists():
+        return 0
+    existing = set(LiveBlockedWord.objects.filter(shop=shop).values_list("word", flat=True))
+    missing = [word for word in DEFAULT_BLOCKED_WORDS if word not in existing]
+    LiveBlockedWord.objects.bulk_create(
+        [LiveBlockedWord(shop=shop, word=word) for word in missing], ignore_conflicts=True
+    )
+    return len(missing)
+
+
+# --- Transitions --------------------------------------------------------------------------------
+
+
+def session_transition(*, session: LiveSession, to: str, actor) -> LiveSession:
+    """Move `session` to `to` if LIVE_TRANSITIONS allows it, under the row lock.
+
+    Refuses with LiveTransitionNotAllowed (nothing written) otherwise, and with
+    LiveHostNotAllowed unless the actor may host the shop. Sets started_at / ended_at.
+    `session` is refreshed in place from the locked row.
+    """
+    with transaction.atomic():
+        locked = LiveSession.objects.select_for_update().select_related("shop").get(pk=session.pk)
+        if not user_may_host(user=actor, shop_id=locked.shop_id):
+            raise LiveHostNotAllowed
+        if to not in LIVE_TRANSITIONS[locked.status]:
+            raise LiveTransitionNotAllowed(locked.status, to)
+        now = timezone.now()
+        locked.status = to
+        fields = ["status", "updated_at"]
+        if to == LiveStatus.LIVE:
+            if not locked.shop.is_active:
+                raise LiveShopNotActive
+            locked.started_at = now
+            fields.append("started_at")
+        elif to == LiveStatus.ENDED:
+            locked.ended_at = now
+            fields.append("ended_at")
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=fields)
+        except IntegrityError as error:
+            if "one_live_session_per_shop" in str(error):
+                raise ShopAlreadyLive from None
+            raise
+    for field in ("status", "started_at", "ended_at", "updated_at"):
+        setattr(session, field, getattr(locked, field))
+    return session
+
+
+@transaction.atomic
+def session_go_live(*, session: LiveSession, actor) -> LiveSession:
+    """scheduled → live. Followers and reminder holders are told by a task after the commit."""
+    session_transition(session=session, to=LiveStatus.LIVE, actor=actor)
+    from live.tasks import notify_session_live
+
+    session_id = session.pk
+    transaction.on_commit(lambda: notify_session_live.delay(session_id))
+    return session
+
+
+@transaction.atomic
+def session_end(*, session: LiveSession, actor) -> LiveSession:
+    """live → ended: any running flash deal ends with it, and the summary is recomputed."""
+    session_transition(session=session, to=LiveStatus.ENDED, actor=actor)
+    FlashDeal.objects.filter(session=session, status=FlashDealStatus.ACTIVE).update(
+        status=FlashDealStatus.ENDED, stopped_at=timezone.now()
+    )
+    session_refresh_summary(session=session)
+    return session
+
+
+def session_cancel(*, session: LiveSession, actor) -> LiveSession:
+    """scheduled → cancelled (a session that will not happen); refused once it went live."""
+    return session_transition(session=session, to=LiveStatus.CANCELLED, actor=actor)
+
+
+def session_refresh_summary(*, session: LiveSession) -> LiveSession:
+    """Recount what the database knows: orders and revenue from LiveOrder, and chat messages.
+
+    Revenue is the goods sold (order subtotals less the shop's discount), without shipping, of
+    the session's orders that were not cancelled or returned. Viewer and like counts come from
+    the room's consumers (Redis) and are left as they are.
+    """
+    orders = LiveOrder.objects.filter(session=session).exclude(order__status__in=NOT_SOLD_STATUSES)
+    totals = orders.aggregate(subtotal=Sum("order__subtotal"), discount=Sum("order__discount"))
+    session.order_count = orders.count()
+    session.revenue = max((totals["subtotal"] or 0) - (totals["discount"] or 0), 0)
+    session.message_count = ChatMessage.objects.filter(session=session).count()
+    session.save(update_fields=["order_count", "revenue", "message_count", "updated_at"])
+    return session
+
+
+# --- Going live: who is told ----------------------------------------------------------------------
+
+
+def session_notify_live(*, session_id: int, batch_size: int = NOTIFY_BATCH_SIZE) -> int:
+    """Tell the session's reminder holders and the shop's followers that it is live.
+
+    Safe to run twice (a retried task): reminders are marked `notified_at` in the batch that
+    tells them, and a follower who already has this session's notification is skipped, so each
+    shopper is told once even when they follow the shop and set a reminder too. Does nothing
+    unless the session is still live. Decision: reminder holders asked for it and also get the
+    email; followers get the on-site notification only (an email per live per followed shop
+    would be spam). Returns how many shoppers were told.
+    """
+    session = LiveSession.objects.select_related("shop").filter(pk=session_id).first()
+    if session is None or session.status != LiveStatus.LIVE:
+        return 0
+    told = 0
+    while True:
+        with transaction.atomic():
+            reminders = list(
+                LiveReminder.objects.select_for_update(skip_locked=True)
+                .filter(session=session, notified_at__isnull=True)
+                .select_related("user")
+                .order_by("id")[:batch_size]
+            )
+            if not reminders:
+                break
+            already = _already_told(session=session, user_ids=[r.user_id for r in reminders])
+            for reminder in reminders:
+                if reminder.user_id not in already and reminder.user.is_active:
+                    _tell(session=session, user=reminder.user, email=True)
+                    told += 1
+            LiveReminder.objects.filter(pk__in=[r.pk for r in reminders]).update(notified_at=timezone.now())
+
+    last_id = 0
+    while True:
+        follows = list(
+            Follow.objects.filter(shop_id=session.shop_id, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", "user_id")[:batch_size]
+        )
+        if not follows:
+            break
+        last_id = follows[-1][0]
+        user_ids = [user_id for _pk, user_id in follows]
+        with transaction.atomic():
+            already = _already_told(session=session, user_ids=user_ids)
+            for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=already):
+                _tell(session=session, user=user, email=False)
+                told += 1
+    return told
+
+
+def _already_told(*, session: LiveSession, user_ids: list[int]) -> set[int]:
+    return set(
+        Notification.objects.filter(
+            kind=NOTIFICATION_KIND_LIVE, url=session.get_absolute_url(), user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _tell(*, session: LiveSession, user, email: bool) -> None:
+    notify(
+        user=user,
+        kind=NOTIFICATION_KIND_LIVE,
+        title=_("%(shop)s is live now") % {"shop": session.shop.name},
+        body=session.title,
+        url=session.get_absolute_url(),
+        email=email,
+    )
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+def live_reminder_set(*, user, session: LiveSession) -> bool:
+    """Ask to be told when `session` goes live; False when already asked. Upcoming sessions only."""
+    if session.status != LiveStatus.SCHEDULED or not session.shop.is_active:
+        raise ReminderNotAllowed
+    _reminder, created = LiveReminder.objects.get_or_create(session=session, user=user)
+    return created
+
+
+def live_reminder_delete(*, user, session: LiveSession) -> bool:
+    deleted, _counts = LiveReminder.objects.filter(session=session, user=user).delete()
+    return bool(deleted)
