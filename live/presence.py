@@ -6,8 +6,13 @@ no SQL. The key expires on its own, so a room whose consumers died stops showing
 Peak and unique viewers are persisted on the session (LiveSession.peak_viewers, ...).
 """
 
+import asyncio
+import time
+import weakref
 from collections.abc import Iterable
 
+import redis.asyncio as aioredis
+from django.conf import settings
 from django.core.cache import cache
 
 # A few of the consumers' ticks: long enough not to flicker, short enough to fade when they stop.
@@ -29,3 +34,93 @@ def viewer_counts(*, session_ids: Iterable[int]) -> dict[int, int]:
         return {}
     found = cache.get_many([_key(session_id) for session_id in ids])
     return {session_id: found.get(_key(session_id), 0) for session_id in ids}
+
+
+# --- The room's live counters (async, for the consumers) ---------------------------------------
+# Viewers: a sorted set per room of the open sockets' channel names, scored by when their process
+# last vouched for them (every tick, live/ticker.py); sockets of a process that died fall out after
+# VIEWER_STALE_SECONDS. Likes: one counter per room, seeded from LiveSession.like_count so a Redis
+# restart does not start the room from zero. Unique viewers: a HyperLogLog of user ids (anonymous
+# sockets count once each).
+
+VIEWER_STALE_SECONDS = 10
+ROOM_KEY_TTL = 24 * 60 * 60
+# Per user (or anonymous socket) per room.
+LIKE_RATE = (30, 10)
+GREETING_INTERVAL = 60
+
+_async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def redis_async() -> "aioredis.Redis":
+    """One client per event loop (a client's connections belong to the loop that made them)."""
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None:
+        client = aioredis.Redis.from_url(settings.REDIS_URL)
+        _async_clients[loop] = client
+    return client
+
+
+def _room_key(session_id: int, name: str) -> str:
+    return f"live:room:{session_id}:{name}"
+
+
+async def viewer_join(*, session_id: int, channel_name: str, visitor: str, like_count: int) -> None:
+    pipe = redis_async().pipeline(transaction=False)
+    pipe.zadd(_room_key(session_id, "viewers"), {channel_name: time.time()})
+    pipe.expire(_room_key(session_id, "viewers"), ROOM_KEY_TTL)
+    pipe.pfadd(_room_key(session_id, "uniques"), visitor)
+    pipe.expire(_room_key(session_id, "uniques"), ROOM_KEY_TTL)
+    pipe.set(_room_key(session_id, "likes"), like_count, nx=True, ex=ROOM_KEY_TTL)
+    await pipe.execute()
+
+
+async def viewer_leave(*, session_id: int, channel_name: str) -> None:
+    await redis_async().zrem(_room_key(session_id, "viewers"), channel_name)
+
+
+async def viewers_vouch(*, session_id: int, channel_names: Iterable[str]) -> None:
+    names = list(channel_names)
+    if names:
+        now = time.time()
+        await redis_async().zadd(_room_key(session_id, "viewers"), dict.fromkeys(names, now))
+
+
+async def like_add(*, session_id: int, who: str) -> bool:
+    """Counts one like unless `who` is over LIKE_RATE; False when refused."""
+    limit, window = LIKE_RATE
+    client = redis_async()
+    rate_key = f"live:rate:like:{session_id}:{who}:{int(time.time()) // window}"
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(rate_key)
+    pipe.expire(rate_key, window + 1)
+    count, _expiry_set = await pipe.execute()
+    if count > limit:
+        return False
+    await client.incr(_room_key(session_id, "likes"))
+    return True
+
+
+async def greeting_due(*, session_id: int, user_id: int) -> bool:
+    """True at most once a minute per user per room, so reconnects do not flood the chat."""
+    key = f"live:greet:{session_id}:{user_id}"
+    return bool(await redis_async().set(key, 1, nx=True, ex=GREETING_INTERVAL))
+
+
+async def tick_claim(*, session_id: int, milliseconds: int) -> bool:
+    """True for the one caller (of any process) that may tick this room in this period."""
+    return bool(await redis_async().set(_room_key(session_id, "tick"), 1, nx=True, px=milliseconds))
+
+
+async def room_stats(*, session_id: int) -> dict[str, int]:
+    """{"viewers", "likes", "unique_viewers"} now, dropping viewers nobody vouched for lately."""
+    pipe = redis_async().pipeline(transaction=False)
+    pipe.zremrangebyscore(_room_key(session_id, "viewers"), "-inf", time.time() - VIEWER_STALE_SECONDS)
+    pipe.zcard(_room_key(session_id, "viewers"))
+    pipe.get(_room_key(session_id, "likes"))
+    pipe.pfcount(_room_key(session_id, "uniques"))
+    _dropped, viewers, likes, uniques = await pipe.execute()
+    return {"viewers": int(viewers), "likes": int(likes or 0), "unique_viewers": int(uniques)}

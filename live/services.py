@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -341,3 +342,24 @@ def live_reminder_set(*, user, session: LiveSession) -> bool:
 def live_reminder_delete(*, user, session: LiveSession) -> bool:
     deleted, _counts = LiveReminder.objects.filter(session=session, user=user).delete()
     return bool(deleted)
+
+
+# --- The room's counters ------------------------------------------------------------------------
+
+
+def session_stats_record(*, session_id: int, viewers: int, likes: int, unique_viewers: int) -> bool:
+    """Raises the session's peak viewers, likes and unique viewers to what the room counted.
+
+    Never lowers them (GREATEST), so ticks from several processes, or one after a Redis restart,
+    cannot undo each other. One UPDATE, which touches the row only when a number grew; it skips
+    `save()` on purpose (no `updated_at`, no cache-dropping signal for a counter). True if written.
+    """
+    return bool(
+        LiveSession.objects.filter(pk=session_id)
+        .filter(Q(peak_viewers__lt=viewers) | Q(like_count__lt=likes) | Q(unique_viewers__lt=unique_viewers))
+        .update(
+            peak_viewers=Greatest("peak_viewers", Value(viewers)),
+            like_count=Greatest("like_count", Value(likes)),
+            unique_viewers=Greatest("unique_viewers", Value(unique_viewers)),
+        )
+    )

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from live import services
+from live import claims, deals, services
 
 
 # Reminders are marked and followers skipped once told (live.services.session_notify_live), so a
@@ -13,3 +13,20 @@ from live import services
 )
 def notify_session_live(session_id: int) -> int:
     return services.session_notify_live(session_id=session_id)
+
+
+# Both jobs work one row per transaction and re-check it under its lock (live/deals.py,
+# live/claims.py), so a redelivered or retried run ends or passes on nothing twice.
+db_job = shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5
+)
+
+
+@db_job
+def end_due_flash_deals() -> int:
+    return deals.deals_end_due()
+
+
+@db_job
+def pass_lapsed_item_claims() -> int:
+    return claims.item_claims_pass_lapsed()

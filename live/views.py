@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from live import selectors, services
+from live import chat, selectors, services
 from live.models import LiveSession
 
 
@@ -18,7 +18,8 @@ def _get_session_or_404(session_id: int) -> LiveSession:
 
 
 def live_room(request, session_id):
-    """The room. This step renders who, what and when; the player and chat come with the consumer."""
+    """The room, complete without JavaScript: who, what, when and the latest chat. The chat's
+    WebSocket (live/consumers.py, static/js/live-room.js) takes over from the last message shown."""
     session = _get_session_or_404(session_id)
     session.has_reminder = session.is_scheduled and session.pk in selectors.sessions_with_reminder(
         user=request.user, session_ids=[session.pk]
@@ -28,6 +29,10 @@ def live_room(request, session_id):
         "shop": session.shop,
         "products": selectors.session_featured_products(session=session),
     }
+    context["chat_messages"] = (
+        [] if session.is_scheduled else chat.chat_messages_recent(session_id=session.pk)
+    )
+    context["chat_last_id"] = context["chat_messages"][-1].pk if context["chat_messages"] else None
     return render(request, "live/room.html", context)
 
 

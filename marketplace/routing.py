@@ -1,3 +1,5 @@
 """WebSocket routes of every app, composed here like urls.py composes HTTP routes."""
 
-websocket_urlpatterns: list = []  # the live app adds its room consumer here
+from live.routing import websocket_urlpatterns as live_websocket_urlpatterns
+
+websocket_urlpatterns: list = [*live_websocket_urlpatterns]

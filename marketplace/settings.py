@@ -129,6 +129,8 @@ CHANNEL_LAYERS = {
         },
     }
 }
+# How often a live room hears its viewer and like counts (live/ticker.py).
+LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=2.0)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
@@ -168,6 +170,16 @@ CELERY_BEAT_SCHEDULE = {
     "auto-approve-overdue-returns": {
         "task": "orders.tasks.auto_approve_overdue_returns",
         "schedule": 15 * 60,
+    },
+    # Live selling: deals end for everyone within seconds of their end time (claims and checkouts
+    # also check the clock themselves), and a one-off item's lapsed hold passes on promptly.
+    "end-due-flash-deals": {
+        "task": "live.tasks.end_due_flash_deals",
+        "schedule": 5,
+    },
+    "pass-lapsed-item-claims": {
+        "task": "live.tasks.pass_lapsed_item_claims",
+        "schedule": 15,
     },
 }
 

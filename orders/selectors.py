@@ -6,6 +6,7 @@ disagree about a price, a fee or a discount. It costs a fixed number of queries 
 number of items and shops (variants, their defects, the vouchers in play).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -259,12 +260,18 @@ def checkout_quote_build(
     choices: dict[int, ShopChoice],
     platform_voucher_code: str = "",
     now: datetime | None = None,
+    unit_price_overrides: Mapping[int, int] | None = None,
 ) -> Quote:
     """Price `lines` from the database for `buyer` shipping to `address`.
 
     Never raises for anything the buyer did: problems are reported on the quote (blocking ones in
     `blocking`/`problems`, voucher ones in `voucher_problem`, where the voucher is then simply not
     applied). checkout_place turns them into refusals.
+
+    `unit_price_overrides` (variant id → price) is for services of apps above `orders` that have
+    already decided a lower price under their own locks (live flash deals); it never comes from a
+    request. An override may only lower a price: anything but a whole rupiah amount between 1
+    and the variant's own price blocks the quote.
     """
     now = now or timezone.now()
     buyer_id = buyer.pk if buyer is not None and getattr(buyer, "is_authenticated", False) else None
@@ -288,11 +295,15 @@ def checkout_quote_build(
             quote.blocking.append(Problem("unavailable", _("An item in your cart no longer exists.")))
             continue
         product, shop = variant.product, variant.product.shop
+        unit_price = (unit_price_overrides or {}).get(variant_id, variant.price)
+        if not (_is_int(unit_price) and 0 < unit_price <= variant.price):
+            quote.blocking.append(Problem("price_invalid", _("This price is no longer available.")))
+            unit_price = variant.price
         item = QuoteItem(
             variant=variant,
             quantity=quantity,
-            unit_price=variant.price,
-            line_total=variant.price * quantity,
+            unit_price=unit_price,
+            line_total=unit_price * quantity,
             defects=list(product.defects.all()),
         )
         if not (

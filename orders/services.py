@@ -6,13 +6,24 @@ order, a seller ships only their shop's); these functions trust their actor.
 
 Locks are always taken in this order, so two transactions never wait on each other in a cycle:
 the buyer's user row → payment rows → order rows (by id) → the checkout row → variant rows
-(by id) → product rows (by id) → voucher rows (by id).
+(by id) → product rows (by id) → voucher rows (by id) → whatever the release hooks lock.
+
+Two small hooks let apps built on top of `orders` (live selling) take part without `orders`
+importing them (the dependency runs live → orders → shops, never back):
+- `checkout_place(unit_price_overrides=...)`: a price the calling service decided under its own
+  locks (a flash deal's price for units the buyer holds). Views never pass it; it can only lower
+  a price (orders.selectors.checkout_quote_build refuses anything else).
+- `order_release_hook_register(hook)`: `hook(order)` runs whenever an order gives its stock back
+  (cancelled or expired unpaid), inside that transaction, after the stock and vouchers, with
+  the order's row lock held; it locks its own rows last. Registered in the app's `ready()`.
+  A registry rather than a signal: the list is explicit, ordered, and the call is visible here.
 """
 
 import logging
 import secrets
 import string
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -71,6 +82,7 @@ __all__ = [
     "checkout_place",
     "checkout_quote",
     "order_cancel",
+    "order_release_hook_register",
     "order_confirm_received",
     "order_ship",
     "order_transition",
@@ -84,6 +96,18 @@ logger = logging.getLogger(__name__)
 
 PAYMENT_EXPIRED_REASON = "Payment window expired"
 ORDER_NUMBER_ALPHABET = string.ascii_uppercase + string.digits
+
+# Called with the (locked) order each time it gives its stock back; see the module docstring.
+_ORDER_RELEASE_HOOKS: list[Callable[[Order], None]] = []
+
+
+def order_release_hook_register(hook: Callable[[Order], None]) -> None:
+    """Have `hook(order)` run in the transaction that cancels or expires a stock-holding order.
+
+    Idempotent (ready() may run twice in tests). A hook that raises rolls the release back.
+    """
+    if hook not in _ORDER_RELEASE_HOOKS:
+        _ORDER_RELEASE_HOOKS.append(hook)
 
 
 class CheckoutError(Exception):
@@ -145,12 +169,15 @@ def checkout_place(
     platform_voucher_code: str = "",
     payment_method: str,
     acknowledged_defects: set[int] | frozenset[int] = frozenset(),
+    unit_price_overrides: Mapping[int, int] | None = None,
 ) -> Checkout:
     """Place one order per shop for `lines`, or raise CheckoutError and write nothing.
 
     Invariants: stock never goes below zero and is reserved once per checkout; voucher usage
     never passes its limits; every amount comes from the database, never from the caller (the
-    quote the page showed is recomputed here); each order's total adds up and is never negative.
+    quote the page showed is recomputed here), except `unit_price_overrides`, which only a
+    service that checked them may pass and which can only lower a price (module docstring);
+    each order's total adds up and is never negative.
     The same (buyer, idempotency_key) returns the checkout placed first, however many submits
     race: the buyer's row lock serializes them, and the unique index catches the rest.
     """
@@ -168,6 +195,7 @@ def checkout_place(
                 platform_voucher_code=platform_voucher_code,
                 payment_method=payment_method,
                 acknowledged_defects=acknowledged_defects,
+                unit_price_overrides=unit_price_overrides,
             )
     except IntegrityError:
         # A concurrent submit with the same key won the unique index: return its checkout.
@@ -187,6 +215,7 @@ def _checkout_place(
     platform_voucher_code: str,
     payment_method: str,
     acknowledged_defects,
+    unit_price_overrides: Mapping[int, int] | None = None,
 ) -> Checkout:
     # One buyer's submits run one at a time: per-buyer voucher limits and the idempotency check
     # below are exact under this lock.
@@ -224,6 +253,7 @@ def _checkout_place(
         choices=choices,
         platform_voucher_code=platform_voucher_code,
         now=now,
+        unit_price_overrides=unit_price_overrides,
     )
     _check_quote(quote, acknowledged_defects=acknowledged_defects)
     if payment_method == PaymentMethod.COD and not quote.cod_allowed:
@@ -457,7 +487,7 @@ def order_transition(*, order: Order, to: str, actor, note: str = "") -> Order:
 
 
 def _count_sold(order: Order) -> None:
-    """"Sold" on product pages and the popular sort count completed orders only: a cancelled or
+    """ "Sold" on product pages and the popular sort count completed orders only: a cancelled or
     returned order never sold anything. Products in id order (the lock order)."""
     per_product: dict[int, int] = defaultdict(int)
     for product_id, quantity in order.items.values_list("product_id", "quantity"):
@@ -517,6 +547,8 @@ def _release_holdings(order: Order) -> None:
         ).update(released_at=now)
         if released:
             Voucher.objects.filter(pk=voucher_id, used_count__gt=0).update(used_count=F("used_count") - 1)
+    for hook in _ORDER_RELEASE_HOOKS:
+        hook(order)
 
 
 def order_cancel(*, order: Order, actor, reason: str) -> Order:

@@ -85,3 +85,11 @@ def seller_factory(db):
         return member.user
 
     return make
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # Browser tests last (after pytest-django's own ordering): Playwright's sync API keeps an
+    # event loop running in the main thread for the session-scoped browser, and async_to_sync
+    # (the WebSocket consumer tests) refuses to run in a thread with a running loop.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,243 @@
+"""The live room's WebSocket: /ws/live/<session_id>/ (see live/chat.py for the rules).
+
+Thin on purpose: parse the frame, call one function of live.chat (through
+database_sync_to_async), relay the result to the right group once it is committed.
+
+Groups: `live.<id>` (everyone in the room), `live.<id>.mods` (owner, host and moderators, who
+hear about held messages), `live.user.<user id>` (all of one user's sockets, to close them on a
+ban or tell them about a mute). Inbound events: see live.chat.EVENT_SCHEMAS. Outbound: history,
+chat, held, removed, answered, highlight, slow_mode, greeting, stats, notice, moderated, error.
+"""
+
+import json
+from datetime import datetime
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from live import chat, presence
+from live.chat import ChatRefused
+from live.models import LiveSession
+from live.ticker import room_group, ticker_join, ticker_leave
+
+# Tells the client not to reconnect (4000–4999 are the application's own close codes).
+CLOSE_BANNED = 4003
+
+
+def mods_group(session_id: int) -> str:
+    return f"live.{session_id}.mods"
+
+
+def user_group(user_id: int) -> str:
+    return f"live.user.{user_id}"
+
+
+def _last_id_from_query(scope) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("last_id")
+    if not values or not values[0].isdigit() or len(values[0]) > 18:
+        return None
+    return int(values[0])
+
+
+class LiveRoomConsumer(AsyncWebsocketConsumer):
+    room: chat.Room | None = None
+    groups_joined: list[str]
+
+    async def connect(self):
+        self.groups_joined = []
+        user = self.scope["user"]
+        try:
+            self.room = await database_sync_to_async(chat.room_open)(
+                session_id=int(self.scope["url_route"]["kwargs"]["session_id"]), user=user
+            )
+        except LiveSession.DoesNotExist:
+            await self.close()  # before accept: the handshake is refused
+            return
+        if self.room.is_banned:
+            await self.accept()
+            await self._send_error(chat.UserBanned())
+            await self.close(code=CLOSE_BANNED)
+            return
+        room = self.room
+        groups = [room_group(room.session_id)]
+        if room.user_id is not None:
+            groups.append(user_group(room.user_id))
+        if room.role in chat.MODERATING_ROLES:
+            groups.append(mods_group(room.session_id))
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+
+        visitor = f"u:{room.user_id}" if room.user_id is not None else f"c:{self.channel_name}"
+        await presence.viewer_join(
+            session_id=room.session_id,
+            channel_name=self.channel_name,
+            visitor=visitor,
+            like_count=room.like_count,
+        )
+        ticker_join(session_id=room.session_id, channel_name=self.channel_name)
+        await self._send_history(_last_id_from_query(self.scope))
+        if room.user_id is not None and await presence.greeting_due(
+            session_id=room.session_id, user_id=room.user_id
+        ):
+            await self._to_room(
+                {"type": "greeting", "user_id": room.user_id, "name": self.scope["user"].public_name}
+            )
+
+    async def disconnect(self, code):
+        await self._leave()
+
+    async def _leave(self):
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+        if self.room is not None:
+            await presence.viewer_leave(session_id=self.room.session_id, channel_name=self.channel_name)
+            await ticker_leave(session_id=self.room.session_id, channel_name=self.channel_name)
+
+    # --- Inbound --------------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            if text_data is None:
+                raise chat.EventInvalid()
+            # Before parsing: a huge frame costs nothing more than its length check.
+            chat.check_frame_size(text_data)
+            try:
+                data = json.loads(text_data)
+            except ValueError:
+                raise chat.EventInvalid() from None
+            event = chat.parse_event(data)
+            if self.room.user_id is None:
+                raise chat.LoginRequired()
+            await getattr(self, f"on_{event['type']}")(event)
+        except chat.UserBanned as refusal:
+            await self._send_error(refusal)
+            await self._close_for_ban()
+        except ChatRefused as refusal:
+            await self._send_error(refusal)
+
+    async def on_chat(self, event):
+        posted = await database_sync_to_async(chat.chat_message_post)(
+            room=self.room,
+            user=self.scope["user"],
+            text=event["text"],
+            is_question=event.get("question", False),
+        )
+        if posted.is_held:
+            await self._send(
+                {
+                    "type": "notice",
+                    "code": "held",
+                    "message": _(
+                        "Your message waits for a moderator: please keep contact details and "
+                        "payments inside Lapak."
+                    ),
+                }
+            )
+            await self._to_group(
+                mods_group(self.room.session_id), {"type": "held", "message": posted.message}
+            )
+        else:
+            await self._to_room({"type": "chat", "message": posted.message})
+
+    async def on_like(self, event):
+        if not await presence.like_add(session_id=self.room.session_id, who=str(self.room.user_id)):
+            raise chat.RateLimited()
+
+    async def on_catchup(self, event):
+        await database_sync_to_async(chat.check_rate)(
+            kind="catchup",
+            session_id=self.room.session_id,
+            who=str(self.room.user_id),
+            rate=chat.CATCH_UP_RATE,
+        )
+        await self._send_history(event.get("last_id"))
+
+    async def on_delete(self, event):
+        message_id = await database_sync_to_async(chat.chat_message_delete)(
+            room=self.room, message_id=event["message_id"]
+        )
+        await self._to_room({"type": "removed", "id": message_id})
+
+    async def on_release(self, event):
+        message = await database_sync_to_async(chat.chat_message_release)(
+            room=self.room, message_id=event["message_id"]
+        )
+        await self._to_room({"type": "chat", "message": message})
+
+    async def on_answer(self, event):
+        message_id = await database_sync_to_async(chat.chat_question_answer)(
+            room=self.room, message_id=event["message_id"]
+        )
+        await self._to_room({"type": "answered", "id": message_id})
+
+    async def on_highlight(self, event):
+        message = await database_sync_to_async(chat.chat_question_highlight)(
+            room=self.room, message_id=event["message_id"]
+        )
+        await self._to_room({"type": "highlight", "message": message})
+
+    async def on_mute(self, event):
+        mute = await database_sync_to_async(chat.chat_user_mute)(
+            room=self.room, user_id=event["user_id"], minutes=event["minutes"], reason=event.get("reason", "")
+        )
+        await self.channel_layer.group_send(
+            user_group(mute.user_id),
+            {"type": "user.muted", "session_id": self.room.session_id, "until": mute.expires_at.isoformat()},
+        )
+        await self._send({"type": "moderated", "action": "mute", "user_id": mute.user_id})
+
+    async def on_ban(self, event):
+        ban = await database_sync_to_async(chat.chat_user_ban)(
+            room=self.room, user_id=event["user_id"], reason=event.get("reason", "")
+        )
+        await self.channel_layer.group_send(
+            user_group(ban.user_id), {"type": "user.banned", "shop_id": self.room.shop_id}
+        )
+        await self._send({"type": "moderated", "action": "ban", "user_id": ban.user_id})
+
+    async def on_slow_mode(self, event):
+        seconds = await database_sync_to_async(chat.chat_slow_mode_set)(
+            room=self.room, seconds=event["seconds"]
+        )
+        await self._to_room({"type": "slow_mode", "seconds": seconds})
+
+    # --- From the channel layer -----------------------------------------------------------------
+
+    async def room_event(self, event):
+        await self._send(event["payload"])
+
+    async def user_banned(self, event):
+        if self.room is not None and event["shop_id"] == self.room.shop_id:
+            await self._send_error(chat.UserBanned())
+            await self._close_for_ban()
+
+    async def user_muted(self, event):
+        if self.room is not None and event["session_id"] == self.room.session_id:
+            await self._send_error(chat.UserMuted(datetime.fromisoformat(event["until"])))
+
+    # --- Helpers --------------------------------------------------------------------------------
+
+    async def _close_for_ban(self):
+        await self._leave()
+        await self.close(code=CLOSE_BANNED)
+
+    async def _send_history(self, last_id: int | None):
+        caught = await database_sync_to_async(chat.chat_catch_up)(room=self.room, last_id=last_id)
+        await self._send({"type": "history", "messages": caught.messages, "complete": caught.is_complete})
+
+    async def _send(self, payload: dict):
+        await self.send(text_data=json.dumps(payload, ensure_ascii=False))
+
+    async def _send_error(self, refusal: ChatRefused):
+        await self._send({"type": "error", "code": refusal.code, "message": refusal.message})
+
+    async def _to_room(self, payload: dict):
+        await self._to_group(room_group(self.room.session_id), payload)
+
+    async def _to_group(self, group: str, payload: dict):
+        await self.channel_layer.group_send(group, {"type": "room.event", "payload": payload})

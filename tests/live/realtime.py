@@ -1,0 +1,49 @@
+"""Helpers for the room's WebSocket tests: a communicator per viewer, logged in by cookie."""
+
+import uuid
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+ORIGIN = b"http://testserver"
+
+
+def channel_layers_for_test(prefix: str | None = None) -> dict:
+    """The real Redis channel layer under a prefix of its own, so parallel runs do not cross."""
+    layers = {**settings.CHANNEL_LAYERS}
+    config = {**layers["default"]["CONFIG"], "prefix": prefix or f"test-{uuid.uuid4().hex[:12]}"}
+    return {"default": {**layers["default"], "CONFIG": config}}
+
+
+def session_cookie(user) -> bytes:
+    """Sync (call it outside the event loop): logs the user in and returns the Cookie header."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+
+def communicator(session_id: int, cookie: bytes | None = None, *, origin: bytes = ORIGIN, query: str = ""):
+    # Imported late: the origin validator reads ALLOWED_HOSTS when the module loads, and the test
+    # environment adds "testserver" to it only after collection.
+    from marketplace.asgi import application
+
+    headers = [(b"origin", origin), (b"host", b"testserver")]
+    if cookie:
+        headers.append((b"cookie", cookie))
+    path = f"/ws/live/{session_id}/" + (f"?{query}" if query else "")
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def receive_type(comm, event_type: str, timeout: float = 2) -> dict:
+    """The next event of `event_type`, skipping others (stats, greetings) on the way."""
+    while True:
+        event = await comm.receive_json_from(timeout=timeout)
+        if event["type"] == event_type:
+            return event
+
+
+async def drain(comm) -> None:
+    """Reads what is already queued (history, greetings) so the next receive is the test's."""
+    while not await comm.receive_nothing(timeout=0.15):
+        await comm.receive_output()

@@ -1,0 +1,168 @@
+"""live.chat's rules without a socket: content filters, the inbound schema, refusals that write
+nothing, and the counters' GREATEST update."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from live import chat
+from live.enums import ChatMessageStatus, HeldReason, LiveStatus
+from live.models import ChatMessage, LiveBan, LiveModerator, LiveMute, LiveSession
+from live.services import session_stats_record
+from shops.enums import MemberRole
+from tests.factories import ShopMemberFactory, UserFactory
+from tests.live.factories import live_session
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0812 3456 7890", HeldReason.PHONE),
+        ("0812-3456-7890", HeldReason.PHONE),
+        ("+62 812-3456-7890", HeldReason.PHONE),
+        ("+62-857.1234.5678 kak", HeldReason.PHONE),
+        ("6281234567890", HeldReason.PHONE),
+        ("WA aja 0812345678", HeldReason.WHATSAPP),
+        ("whatsapp 0857 1234 5678", HeldReason.WHATSAPP),
+        ("wa.me/6281234567890", HeldReason.WHATSAPP),
+        ("norek 1234567890", HeldReason.BANK_ACCOUNT),
+        ("transfer BRI 0123 0100 1234 567", HeldReason.BANK_ACCOUNT),
+        ("1234567890123", HeldReason.BANK_ACCOUNT),
+        ("harganya Rp 150.000 kak", None),
+        ("ukuran 38 39 40 41 42 ada?", None),
+        ("cod bandung bisa? total 2.500.000", None),
+        ("wa kak?", None),
+        ("lingkar dada 98 cm, panjang 70", None),
+    ],
+)
+def test_off_platform_contacts_are_found(text, reason):
+    assert chat.find_off_platform(text) == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("dasar GOBLOK", "goblok"),
+        ("main slot gacor yuk", "slot gacor"),
+        ("bagoblok", None),  # whole words only
+        ("tas ini bagus", None),
+    ],
+)
+def test_blocked_words_match_whole_words(text, found):
+    assert chat.find_blocked_word(text, ["goblok", "slot gacor"]) == found
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"text": "no type"},
+        {"type": "chat"},
+        {"type": "chat", "text": 5},
+        {"type": "chat", "text": "hi", "extra": 1},
+        {"type": "mute", "user_id": True, "minutes": 5},
+        {"type": "mute", "user_id": -1, "minutes": 5},
+        {"type": "nope"},
+    ],
+)
+def test_parse_event_refuses_what_does_not_match_its_schema(data):
+    with pytest.raises(chat.EventInvalid):
+        chat.parse_event(data)
+
+
+def test_parse_event_accepts_a_question():
+    event = {"type": "chat", "text": "ready?", "question": True}
+    assert chat.parse_event(event) == event
+
+
+def test_frame_size_is_checked_on_the_raw_text():
+    chat.check_frame_size("x" * chat.MAX_FRAME_CHARS)
+    with pytest.raises(chat.FrameTooLarge):
+        chat.check_frame_size("x" * (chat.MAX_FRAME_CHARS + 1))
+
+
+@pytest.fixture
+def live(db):
+    return live_session(status=LiveStatus.LIVE)
+
+
+def _room(session, user):
+    return chat.room_open(session_id=session.pk, user=user)
+
+
+def test_a_message_is_saved_visible(live, django_assert_num_queries):
+    user = UserFactory()
+    room = _room(live, user)
+    # The session with ban and mute, the blocked words, the insert.
+    with django_assert_num_queries(3):
+        posted = chat.chat_message_post(room=room, user=user, text="  ada warna lain?  ")
+    assert posted.is_held is False
+    assert posted.message["text"] == "ada warna lain?"
+    assert ChatMessage.objects.get().status == ChatMessageStatus.VISIBLE
+
+
+@pytest.mark.parametrize("rule", ["banned", "muted", "ended"])
+def test_refusals_write_nothing(live, rule):
+    user = UserFactory()
+    room = _room(live, user)
+    if rule == "banned":
+        LiveBan.objects.create(shop=live.shop, user=user)
+    elif rule == "muted":
+        LiveMute.objects.create(session=live, user=user, expires_at=timezone.now() + timedelta(minutes=5))
+    else:
+        LiveSession.objects.filter(pk=live.pk).update(status=LiveStatus.ENDED, ended_at=timezone.now())
+    expected = {"banned": chat.UserBanned, "muted": chat.UserMuted, "ended": chat.ChatClosed}[rule]
+    with pytest.raises(expected):
+        chat.chat_message_post(room=room, user=user, text="halo")
+    assert not ChatMessage.objects.exists()
+
+
+def test_the_shops_people_are_not_held_for_their_own_contact(live):
+    room = _room(live, live.host)
+    posted = chat.chat_message_post(room=room, user=live.host, text="CS kami 0812-3456-7890")
+    assert posted.is_held is False
+
+
+def test_roles(live):
+    owner = ShopMemberFactory(shop=live.shop, role=MemberRole.OWNER).user
+    staff = ShopMemberFactory(shop=live.shop, role=MemberRole.STAFF)
+    LiveModerator.objects.create(member=staff)
+    plain_staff = ShopMemberFactory(shop=live.shop, role=MemberRole.STAFF).user
+    assert chat.role_of(session=live, user_id=owner.pk) == chat.Role.OWNER
+    assert chat.role_of(session=live, user_id=live.host_id) == chat.Role.HOST
+    assert chat.role_of(session=live, user_id=staff.user_id) == chat.Role.MODERATOR
+    assert chat.role_of(session=live, user_id=plain_staff.pk) == chat.Role.VIEWER
+    assert chat.role_of(session=live, user_id=None) == chat.Role.ANONYMOUS
+
+
+def test_a_moderator_cannot_mute_another_moderator_but_the_host_can(live):
+    first, second = (
+        ShopMemberFactory(shop=live.shop, role=MemberRole.STAFF),
+        ShopMemberFactory(shop=live.shop, role=MemberRole.STAFF),
+    )
+    LiveModerator.objects.create(member=first)
+    LiveModerator.objects.create(member=second)
+    with pytest.raises(chat.TargetProtected):
+        chat.chat_user_mute(room=_room(live, first.user), user_id=second.user_id, minutes=5)
+    chat.chat_user_mute(room=_room(live, live.host), user_id=second.user_id, minutes=5)
+    assert LiveMute.objects.get().user_id == second.user_id
+
+
+def test_a_removed_moderator_loses_the_role_at_once(live):
+    member = ShopMemberFactory(shop=live.shop, role=MemberRole.STAFF)
+    LiveModerator.objects.create(member=member)
+    room = _room(live, member.user)
+    LiveModerator.objects.all().delete()
+    with pytest.raises(chat.ModerationNotAllowed):
+        chat.chat_slow_mode_set(room=room, seconds=10)
+    assert LiveSession.objects.get(pk=live.pk).slow_mode_seconds == 0
+
+
+def test_stats_only_ever_grow(live):
+    assert session_stats_record(session_id=live.pk, viewers=40, likes=300, unique_viewers=55) is True
+    # A later tick with fewer viewers (or a Redis restart) lowers nothing.
+    assert session_stats_record(session_id=live.pk, viewers=12, likes=280, unique_viewers=20) is False
+    session_stats_record(session_id=live.pk, viewers=30, likes=310, unique_viewers=50)
+    live.refresh_from_db()
+    assert (live.peak_viewers, live.like_count, live.unique_viewers) == (40, 310, 55)
