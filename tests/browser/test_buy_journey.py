@@ -8,34 +8,22 @@ from playwright.sync_api import expect
 
 from orders.models import Checkout
 from shops.enums import Condition
-from shops.models import ProductImage
-from shops.services import product_image_make_thumbnail, product_refresh_summary
+from tests.browser.catalog import listed_product
 from tests.factories import (
     AddressFactory,
     ProductDefectFactory,
-    ProductFactory,
-    ProductVariantFactory,
     ShopFactory,
     UserFactory,
-    image_file,
 )
 
 pytestmark = [pytest.mark.browser]
-
-
-def _product(*, shop, title, slug, price, stock, color, **fields):
-    product = ProductFactory(shop=shop, title=title, slug=slug, **fields)
-    ProductVariantFactory(product=product, size="M", sku=f"{slug}-m", price=price, stock=stock)
-    image = ProductImage.objects.create(product=product, image=image_file(f"{slug}.jpg", (480, 480), color))
-    product_image_make_thumbnail(image=image)
-    return product_refresh_summary(product=product)
 
 
 @pytest.fixture
 def two_shops(transactional_db):
     batik = ShopFactory(name="Batik Bu Sri", slug="batik-bu-sri", city="Yogyakarta", is_verified=True)
     thrift = ShopFactory(name="Lemari Thrift Jogja", slug="lemari-thrift", city="Bandung")
-    shirt = _product(
+    shirt = listed_product(
         shop=batik,
         title="Kemeja Batik Parang",
         slug="kemeja-batik",
@@ -43,7 +31,7 @@ def two_shops(transactional_db):
         stock=5,
         color=(120, 60, 20),
     )
-    jacket = _product(
+    jacket = listed_product(
         shop=thrift,
         title="Jaket Denim Levi's",
         slug="jaket-denim",

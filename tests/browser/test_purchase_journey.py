@@ -17,13 +17,10 @@ from orders.models import Checkout, Order, Review, Shipment, Voucher
 from orders.tracking.services import shipment_ids_to_track
 from orders.tracking.simulated import SimulatedCourier
 from shops.enums import MemberRole
-from shops.models import ProductImage
-from shops.services import product_image_make_thumbnail, product_refresh_summary
+from tests.browser.catalog import listed_product
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import (
     AddressFactory,
-    ProductFactory,
-    ProductVariantFactory,
     ShopFactory,
     ShopMemberFactory,
     UserFactory,
@@ -37,21 +34,13 @@ TRACKING_NUMBER = "JNE0012345678"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
-def _product(*, shop, title, slug, price, stock, color):
-    product = ProductFactory(shop=shop, title=title, slug=slug)
-    ProductVariantFactory(product=product, size="M", sku=f"{slug}-m", price=price, stock=stock)
-    image = ProductImage.objects.create(product=product, image=image_file(f"{slug}.jpg", (480, 480), color))
-    product_image_make_thumbnail(image=image)
-    return product_refresh_summary(product=product)
-
-
 @pytest.fixture
 def marketplace(transactional_db):
     """Two shops on Jawa shipping to a buyer in Jakarta (Hemat: Rp 11.000 each), the batik shop's
     owner, a Rp 15.000 batik voucher and a 10%-up-to-Rp 25.000 Lapak voucher, both to claim."""
     batik = ShopFactory(name="Batik Bu Sri", slug="batik-bu-sri", city="Yogyakarta", is_verified=True)
     thrift = ShopFactory(name="Lemari Thrift Jogja", slug="lemari-thrift", city="Bandung")
-    shirt = _product(
+    shirt = listed_product(
         shop=batik,
         title="Kemeja Batik Parang",
         slug="kemeja-batik",
@@ -59,7 +48,7 @@ def marketplace(transactional_db):
         stock=5,
         color=(120, 60, 20),
     )
-    jacket = _product(
+    jacket = listed_product(
         shop=thrift,
         title="Jaket Denim Levi's",
         slug="jaket-denim",
