@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format chromium bench bench-flash messages clean
+.PHONY: help run test lint format chromium bench bench-flash bench-live messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ bench-flash: $(STAMP) ## Flash sale: buyers race through checkout for a few unit
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; \
 	  else echo "pgbench is missing: run 'sudo apt-get install postgresql-client'" >&2; exit 1; fi; }
 	$(PY) scripts/devstack.py shell $(PY) bench/flash_sale.py $(ARGS)
+
+bench-live: $(STAMP) ## Live room: 200-1000 viewers, chat and deal pushes per channel layer, beside a websockets ceiling (docs/benchmarks.md)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: run 'sudo apt-get install wrk'" >&2; exit 1; fi; }
+	$(PY) scripts/devstack.py shell $(PY) bench/live_room.py $(ARGS)
 
 messages: $(STAMP) ## Refresh and compile the translation catalogs
 	DEBUG=1 $(PY) manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=artifacts --no-obsolete

@@ -8,6 +8,7 @@ from a form: it moves through live.services (the actions below), which check LIV
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -135,13 +136,16 @@ class LiveSessionAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
             ),
         ]
         if obj is not None:
-            fieldsets.append((_("Status"), {"fields": ["status", "pinned_product"]}))
+            status_fields = ["status", "pinned_product"]
+            if self._may_run(request, obj):
+                status_fields.insert(0, "console_link")
+            fieldsets.append((_("Status"), {"fields": status_fields}))
             if obj.status in (LiveStatus.LIVE, LiveStatus.ENDED):
                 fieldsets.append((_("Summary"), {"fields": list(self.summary_fields)}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["status", "pinned_product", *self.summary_fields]
+        readonly = ["status", "pinned_product", "console_link", *self.summary_fields]
         if obj is not None:
             # A session belongs to its shop for good; once it went live its time and host are history.
             readonly.append("shop")
@@ -172,6 +176,23 @@ class LiveSessionAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             services.session_after_first_schedule(session=obj)
+
+    # --- The host console (a page of the site, not of the admin) -------------------------------
+
+    def _may_run(self, request, obj) -> bool:
+        # Shop staff read sessions here but may not run them: the console would answer them 404.
+        # (editable_shop_ids holds the shops where the user is owner or host: user_may_host's rule.)
+        return obj.status in (LiveStatus.SCHEDULED, LiveStatus.LIVE) and (
+            is_platform_staff(request.user) or obj.shop_id in self.editable_shop_ids(request)
+        )
+
+    @admin.display(description=_("host console"))
+    def console_link(self, obj):
+        return format_html(
+            '<a class="button" href="{}" data-admin-console-link>{}</a>',
+            reverse("live_console", args=[obj.pk]),
+            _("Open console"),
+        )
 
     # --- Summary ----------------------------------------------------------------------------
 

@@ -46,9 +46,10 @@ from shops.enums import MemberRole
 from shops.models import ShopMember
 
 MAX_MESSAGE_LENGTH = 200
-# What one inbound frame may weigh (characters), checked before JSON parsing. A 200-character
-# message JSON-escaped stays well below it.
-MAX_FRAME_CHARS = 4096
+# What one inbound frame may weigh (characters), checked before JSON parsing: a video offer's
+# 16 KiB SDP (live/video.py) JSON-escaped, its \r\n line ends doubled. Below daphne's
+# --websocket-max-message-size (Procfile). Chat text has its own, much smaller limit.
+MAX_FRAME_CHARS = 24 * 1024
 CATCH_UP_LIMIT = 50
 MAX_MUTE_MINUTES = 24 * 60
 MAX_REASON_LENGTH = 200
@@ -200,6 +201,13 @@ EVENT_SCHEMAS: dict[str, dict[str, tuple[type, bool]]] = {
     "mute": {"user_id": (int, True), "minutes": (int, True), "reason": (str, False)},
     "ban": {"user_id": (int, True), "reason": (str, False)},
     "slow_mode": {"seconds": (int, True)},
+    # Video signalling (live/video.py checks sizes, roles and peers).
+    "rtc_publish": {},
+    "rtc_unpublish": {},
+    "rtc_watch": {},
+    "rtc_offer": {"peer": (str, True), "sdp": (str, True)},
+    "rtc_answer": {"sdp": (str, True)},
+    "rtc_ice": {"candidate": (dict, True), "peer": (str, False)},
 }
 MODERATION_EVENTS = frozenset({"delete", "release", "answer", "highlight", "mute", "ban", "slow_mode"})
 
@@ -354,6 +362,10 @@ def role_of(*, session: LiveSession, user_id: int | None) -> str:
         return Role.VIEWER
     if member["role"] == MemberRole.OWNER:
         return Role.OWNER
+    if member["role"] == MemberRole.HOST:
+        # Any of the shop's live hosts may run the console of a colleague's session, so they
+        # moderate (and are protected) like the session's own host.
+        return Role.HOST
     return Role.MODERATOR if member["is_moderator"] else Role.VIEWER
 
 
@@ -611,5 +623,5 @@ def chat_slow_mode_set(*, room: Room, seconds: int) -> int:
     LiveSession.objects.filter(pk=room.session_id).update(
         slow_mode_seconds=seconds, updated_at=timezone.now()
     )
-    transaction.on_commit(lambda: slow_mode_reset(session_id=room.session_id))
+    transaction.on_commit(lambda: slow_mode_reset(session_id=room.session_id), robust=True)
     return seconds

@@ -13,15 +13,18 @@ taken last, after the stock, which is the order an expiring order releases them 
 """
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live import claims as item_claims
 from live import deals
+from live.broadcast import mods_push, room_push
 from live.enums import FlashClaimStatus, LiveStatus
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveOrder, LiveSession
 from live.services import LiveError
 from marketplace.models import User
+from marketplace.money import format_rupiah
 from orders.models import Checkout
 from orders.services import Line, ShopChoice, checkout_place
 from shops.models import ProductVariant
@@ -43,6 +46,9 @@ def live_checkout_place(
     claim: FlashDealClaim | ItemClaim | None = None,
     quantity: int = 1,
     shipping_option: str = "",
+    voucher_code: str = "",
+    platform_voucher_code: str = "",
+    acknowledged_defects: set[int] | frozenset[int] = frozenset(),
 ) -> Checkout:
     """Place the order for one item bought in `session`, or raise and write nothing.
 
@@ -52,6 +58,11 @@ def live_checkout_place(
       buyer's limit is reached).
     - `claim=` a holding ItemClaim: the one-off item the buyer holds, at its normal price.
     - `variant=` alone: the normal price; refused for an item someone else holds.
+
+    The buyer's other checkout choices go to checkout_place as they are: `shipping_option`, the
+    shop's `voucher_code`, `platform_voucher_code` (both apply to the price paid, the deal's
+    included) and `acknowledged_defects` (product ids; a thrift piece's disclosed defects must be
+    acknowledged, as in the cart's checkout).
 
     A deal's price is refused once the deal stopped or its end time passed, whether or not the
     job has marked it ended. The same (buyer, idempotency_key) returns the first checkout.
@@ -103,8 +114,10 @@ def live_checkout_place(
             idempotency_key=key,
             lines=[Line(variant.pk, quantity)],
             address_id=address_id,
-            choices={session.shop_id: ShopChoice(shipping_option=shipping_option)},
+            choices={session.shop_id: ShopChoice(shipping_option=shipping_option, voucher_code=voucher_code)},
+            platform_voucher_code=platform_voucher_code,
             payment_method=payment_method,
+            acknowledged_defects=acknowledged_defects,
             unit_price_overrides={variant.pk: price} if price is not None else None,
         )
         order = checkout.orders.get()
@@ -123,4 +136,27 @@ def live_checkout_place(
         if item_claim is not None:
             item_claims.item_claim_checkout_end(claim=item_claim, order=order)
         LiveOrder.objects.create(session=session, order=order)
+        _tell_room(session=session, order=order, buyer=buyer, variant=variant)
         return checkout
+
+
+def _tell_room(*, session: LiveSession, order, buyer, variant: ProductVariant) -> None:
+    """The host's numbers go up now (the summary recounts at the end, leaving out cancelled
+    orders); viewers see who bought what, the host sees the order."""
+    sold = max(order.subtotal - order.discount, 0)
+    LiveSession.objects.filter(pk=session.pk).update(
+        order_count=F("order_count") + 1, revenue=F("revenue") + sold
+    )
+    room_push(session.pk, {"type": "purchase", "name": buyer.public_name, "product": variant.product.title})
+    mods_push(
+        session.pk,
+        {
+            "type": "order",
+            "number": order.number,
+            "buyer": buyer.public_name,
+            "product": variant.product.title,
+            "quantity": sum(item.quantity for item in order.items.all()),
+            "total": order.total,
+            "total_display": format_rupiah(order.total),
+        },
+    )

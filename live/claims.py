@@ -25,9 +25,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from live.broadcast import room_push, user_push
 from live.enums import ITEM_CLAIM_OPEN_STATUSES, ItemClaimStatus, LiveStatus
 from live.models import ItemClaim, LiveSession
 from live.services import LiveError
+from live.state import buy_url, item_queue_payload
 from marketplace.notifications import notify
 from orders.enums import OrderStatus
 from orders.models import Order
@@ -116,21 +118,24 @@ def item_claim(*, buyer, session: LiveSession, variant: ProductVariant) -> ItemC
         now = timezone.now()
         has_holder = any(c.status == ItemClaimStatus.HOLDING for c in claims)
         if not has_holder and _take_unit(item):
-            return ItemClaim.objects.create(
+            claim = ItemClaim.objects.create(
                 session=session,
                 variant=item,
                 buyer=buyer,
                 status=ItemClaimStatus.HOLDING,
                 hold_expires_at=_hold_deadline(now),
             )
-        # Held, or in an order not paid yet: either may still come back to the line.
-        awaiting = [c.order_id for c in claims if c.status == ItemClaimStatus.ORDERED and c.order_id]
-        unpaid = Order.objects.filter(pk__in=awaiting, status=OrderStatus.AWAITING_PAYMENT).exists()
-        if not (has_holder or unpaid):
-            raise ItemSoldOut
-        return ItemClaim.objects.create(
-            session=session, variant=item, buyer=buyer, status=ItemClaimStatus.WAITING
-        )
+        else:
+            # Held, or in an order not paid yet: either may still come back to the line.
+            awaiting = [c.order_id for c in claims if c.status == ItemClaimStatus.ORDERED and c.order_id]
+            unpaid = Order.objects.filter(pk__in=awaiting, status=OrderStatus.AWAITING_PAYMENT).exists()
+            if not (has_holder or unpaid):
+                raise ItemSoldOut
+            claim = ItemClaim.objects.create(
+                session=session, variant=item, buyer=buyer, status=ItemClaimStatus.WAITING
+            )
+        _queue_changed(session_id=session.pk, variant_id=item.pk)
+        return claim
 
 
 def item_claim_position(*, claim: ItemClaim) -> int:
@@ -161,6 +166,7 @@ def item_claim_withdraw(*, buyer, claim: ItemClaim) -> ItemClaim:
         locked.save(update_fields=["status", "updated_at"])
         if was_holding:
             _pass_on(item, unit_in_hand=True, now=timezone.now())
+        _queue_changed(session_id=locked.session_id, variant_id=item.pk)
     claim.status = locked.status
     return claim
 
@@ -198,6 +204,7 @@ def item_claim_checkout_end(*, claim: ItemClaim, order: Order) -> None:
     the hold, or the job cancels it and passes the item on."""
     claim.status, claim.order = ItemClaimStatus.ORDERED, order
     claim.save(update_fields=["status", "order", "updated_at"])
+    _queue_changed(session_id=claim.session_id, variant_id=claim.variant_id)
     if order.payment_due_at is not None and order.payment_due_at > claim.hold_expires_at:
         order.payment_due_at = claim.hold_expires_at
         order.save(update_fields=["payment_due_at"])
@@ -244,6 +251,7 @@ def item_claims_pass_lapsed(*, now: datetime | None = None) -> int:
             claim.status = ItemClaimStatus.LAPSED
             claim.save(update_fields=["status", "updated_at"])
             _pass_on(item, unit_in_hand=True, now=now)
+            _queue_changed(session_id=claim.session_id, variant_id=item.pk)
             lapsed += 1
     return lapsed
 
@@ -252,12 +260,15 @@ def item_claims_release_for_order(order: Order) -> None:
     """The `orders` release hook: an order holding a one-off item was cancelled or expired
     unpaid, and its unit is back in stock. The claim lapses; the next in line gets the item."""
     claims = list(
-        ItemClaim.objects.filter(order=order, status=ItemClaimStatus.ORDERED).values_list("pk", "variant_id")
+        ItemClaim.objects.filter(order=order, status=ItemClaimStatus.ORDERED).values_list(
+            "pk", "variant_id", "session_id"
+        )
     )
-    for claim_id, variant_id in sorted(claims, key=lambda pair: pair[1]):
+    for claim_id, variant_id, session_id in sorted(claims, key=lambda row: row[1]):
         item = _lock_item(variant_id)
         ItemClaim.objects.filter(pk=claim_id).update(status=ItemClaimStatus.LAPSED, updated_at=timezone.now())
         _pass_on(item, unit_in_hand=False, now=timezone.now())
+        _queue_changed(session_id=session_id, variant_id=variant_id)
 
 
 def _pass_on(item: ProductVariant, *, unit_in_hand: bool, now: datetime) -> ItemClaim | None:
@@ -285,4 +296,22 @@ def _pass_on(item: ProductVariant, *, unit_in_hand: bool, now: datetime) -> Item
         % {"minutes": ITEM_HOLD_MINUTES},
         url=session.get_absolute_url(),
     )
+    # Told at once in the room too, if they are still watching.
+    user_push(
+        nxt.buyer_id,
+        {
+            "type": "item_yours",
+            "session_id": session.pk,
+            "variant_id": item.pk,
+            "claim_id": nxt.pk,
+            "title": item.product.title,
+            "expires_at": nxt.hold_expires_at.isoformat(),
+            "buy_url": buy_url(session.pk, variant_id=item.pk),
+        },
+    )
     return nxt
+
+
+def _queue_changed(*, session_id: int, variant_id: int) -> None:
+    """Viewers see who holds the item and how many wait ("3 waiting"), after the commit."""
+    room_push(session_id, item_queue_payload(variant_id))

@@ -6,10 +6,13 @@ database_sync_to_async), relay the result to the right group once it is committe
 Groups: `live.<id>` (everyone in the room), `live.<id>.mods` (owner, host and moderators, who
 hear about held messages), `live.user.<user id>` (all of one user's sockets, to close them on a
 ban or tell them about a mute). Inbound events: see live.chat.EVENT_SCHEMAS. Outbound: history,
-chat, held, removed, answered, highlight, slow_mode, greeting, stats, notice, moderated, error.
+state, chat, held, removed, answered, highlight, slow_mode, greeting, stats, notice, moderated,
+error; the pushes of live/broadcast.py (pinned, deal, deal_ended, purchase, order, item,
+item_yours, session, revenue); and the video signalling of live/video.py (rtc_*).
 """
 
 import json
+import logging
 from datetime import datetime
 from urllib.parse import parse_qs
 
@@ -17,21 +20,17 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from live import chat, presence
+from live import chat, presence, video
+from live.broadcast import mods_group, room_group, user_group
 from live.chat import ChatRefused
 from live.models import LiveSession
-from live.ticker import room_group, ticker_join, ticker_leave
+from live.state import room_state
+from live.ticker import ticker_join, ticker_leave
+
+logger = logging.getLogger(__name__)
 
 # Tells the client not to reconnect (4000–4999 are the application's own close codes).
 CLOSE_BANNED = 4003
-
-
-def mods_group(session_id: int) -> str:
-    return f"live.{session_id}.mods"
-
-
-def user_group(user_id: int) -> str:
-    return f"live.user.{user_id}"
 
 
 def _last_id_from_query(scope) -> int | None:
@@ -80,6 +79,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         )
         ticker_join(session_id=room.session_id, channel_name=self.channel_name)
         await self._send_history(_last_id_from_query(self.scope))
+        # Pinned product, deal, item queues: read from PostgreSQL on every (re)connect, so a
+        # client that missed pushes (a Redis restart, a dropped socket) shows the truth again.
+        await self._send(await database_sync_to_async(room_state)(room.session_id))
         if room.user_id is not None and await presence.greeting_due(
             session_id=room.session_id, user_id=room.user_id
         ):
@@ -90,13 +92,31 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         await self._leave()
 
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # When Redis goes away the channel layer's receive raises and the consumer ends
+            # without a websocket.disconnect: leave the room all the same (what can be reached).
+            await self._leave()
+
     async def _leave(self):
-        for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined = []
+        """Idempotent, and each step on its own: one failing (Redis down) does not skip the rest."""
+        groups, self.groups_joined = getattr(self, "groups_joined", []), []
+        steps = [self.channel_layer.group_discard(group, self.channel_name) for group in groups]
+        if getattr(self, "rtc", None) is not None:
+            steps.append(self.rtc.leave())  # frees a viewer's slot; a publisher's viewers are told
+            self.rtc = None
         if self.room is not None:
-            await presence.viewer_leave(session_id=self.room.session_id, channel_name=self.channel_name)
-            await ticker_leave(session_id=self.room.session_id, channel_name=self.channel_name)
+            steps.append(
+                presence.viewer_leave(session_id=self.room.session_id, channel_name=self.channel_name)
+            )
+            steps.append(ticker_leave(session_id=self.room.session_id, channel_name=self.channel_name))
+        for step in steps:
+            try:
+                await step
+            except Exception:
+                logger.warning("leaving live room failed at one step", exc_info=True)
 
     # --- Inbound --------------------------------------------------------------------------------
 
@@ -111,7 +131,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             except ValueError:
                 raise chat.EventInvalid() from None
             event = chat.parse_event(data)
-            if self.room.user_id is None:
+            if self.room.user_id is None and event["type"] not in video.ANONYMOUS_EVENTS:
                 raise chat.LoginRequired()
             await getattr(self, f"on_{event['type']}")(event)
         except chat.UserBanned as refusal:
@@ -205,6 +225,45 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             room=self.room, seconds=event["seconds"]
         )
         await self._to_room({"type": "slow_mode", "seconds": seconds})
+
+    # --- Video signalling (live/video.py) -------------------------------------------------------
+    # Inbound rtc_* events and the `rtc.signal` messages one socket addresses to another go to
+    # this socket's VideoSignalling (settings.LIVE_VIDEO_BACKEND), made on first use.
+
+    rtc: video.VideoSignalling | None = None
+
+    def _rtc(self) -> video.VideoSignalling:
+        if self.rtc is None:
+            self.rtc = video.signalling_for(
+                room=self.room,
+                channel_name=self.channel_name,
+                channel_layer=self.channel_layer,
+                send=self._send,
+            )
+        return self.rtc
+
+    async def on_rtc_publish(self, event):
+        await self._rtc().publish()
+
+    async def on_rtc_unpublish(self, event):
+        await self._rtc().unpublish()
+
+    async def on_rtc_watch(self, event):
+        await self._rtc().watch()
+
+    async def on_rtc_offer(self, event):
+        await self._rtc().offer(peer=event["peer"], sdp=event["sdp"])
+
+    async def on_rtc_answer(self, event):
+        await self._rtc().answer(sdp=event["sdp"])
+
+    async def on_rtc_ice(self, event):
+        await self._rtc().ice(candidate=event["candidate"], peer=event.get("peer"))
+
+    async def rtc_signal(self, event):
+        await self._rtc().deliver(event["payload"])
+
+    # --- End of video signalling ----------------------------------------------------------------
 
     # --- From the channel layer -----------------------------------------------------------------
 

@@ -22,13 +22,15 @@ racing an expiring order of the same deal cannot wait in a cycle.
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from live.broadcast import room_push
 from live.enums import FLASH_DEAL_TRANSITIONS, FlashClaimStatus, FlashDealStatus, LiveStatus
 from live.models import FlashDeal, FlashDealClaim, LiveSession
 from live.services import LiveError, LiveHostNotAllowed, user_may_host
+from live.state import deal_payload, running_q
 from marketplace.models import User
 from orders.enums import OrderStatus
 from orders.models import Order
@@ -76,11 +78,6 @@ class DealTransitionNotAllowed(DealError):
             _("A flash deal cannot move from “%(current)s” to “%(target)s”.")
             % {"current": FlashDealStatus(current).label, "target": FlashDealStatus(target).label}
         )
-
-
-def running_q(*, now: datetime) -> Q:
-    """The deals whose price is honoured at `now` (the clock decides, not the job)."""
-    return Q(status=FlashDealStatus.ACTIVE, ends_at__gt=now)
 
 
 def deal_is_running(deal: FlashDeal, *, now: datetime | None = None) -> bool:
@@ -143,7 +140,7 @@ def deal_launch(
         _end_due(FlashDeal.objects.filter(session=locked), now=now)
         try:
             with transaction.atomic():
-                return FlashDeal.objects.create(
+                deal = FlashDeal.objects.create(
                     session=locked,
                     product=product,
                     variant=variant,
@@ -159,6 +156,8 @@ def deal_launch(
             if "one_active_flash_deal" in str(error):
                 raise DealAlreadyRunning from None
             raise
+        room_push(locked.pk, {"type": "deal", "deal": deal_payload(deal, now=now)})
+        return deal
 
 
 def deal_stop(*, deal: FlashDeal, actor) -> FlashDeal:
@@ -208,14 +207,25 @@ def _end_due(deals, *, now: datetime) -> int:
     return ended
 
 
+def deals_close_for_session(*, session: LiveSession, now: datetime) -> int:
+    """The session ends: its running deal ends with it, giving back the units of claims that
+    never became orders. Caller holds the session's row lock."""
+    closed = 0
+    for deal in FlashDeal.objects.select_for_update().filter(session=session, status=FlashDealStatus.ACTIVE):
+        _deal_close(deal, to=FlashDealStatus.ENDED, now=now)
+        closed += 1
+    return closed
+
+
 def _deal_close(deal: FlashDeal, *, to: str, now: datetime) -> None:
-    """Caller holds the deal's row lock."""
+    """Caller holds the deal's row lock. Every viewer hears that the deal is over."""
     deal.status = to
     fields = ["status"]
     if to == FlashDealStatus.STOPPED:
         deal.stopped_at = now
         fields.append("stopped_at")
     deal.save(update_fields=fields)
+    room_push(deal.session_id, {"type": "deal_ended", "id": deal.pk, "status": to})
     held = list(
         FlashDealClaim.objects.select_for_update()
         .filter(deal=deal, status=FlashClaimStatus.HELD)

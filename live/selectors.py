@@ -68,7 +68,9 @@ def _shop_strip_key(shop_id: int) -> str:
 
 def live_strips_changed(*, shop_id: int) -> None:
     """Drop the cached strips that may show this shop's sessions, once the change is committed."""
-    transaction.on_commit(lambda: cache.delete_many([HOME_STRIP_KEY, _shop_strip_key(shop_id)]))
+    # robust: with Redis down the change is committed all the same, and the caller (a pin, a go
+    # live) must not fail for it; the strips are then at most STRIP_TTL old.
+    transaction.on_commit(lambda: cache.delete_many([HOME_STRIP_KEY, _shop_strip_key(shop_id)]), robust=True)
 
 
 def _live_first():

@@ -19,7 +19,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, FlashDealStatus, LiveStatus
+from live.broadcast import room_push
+from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, LiveStatus
 from live.models import (
     ChatMessage,
     FlashDeal,
@@ -30,10 +31,11 @@ from live.models import (
     LiveSessionProduct,
 )
 from live.selectors import NOT_SOLD_STATUSES
+from live.state import pinned_payload, running_q
 from marketplace.models import Notification, User
 from marketplace.notifications import notify
 from marketplace.permissions import is_platform_staff
-from shops.enums import MemberRole
+from shops.enums import MemberRole, ProductStatus
 from shops.models import Follow, Product, Shop, ShopMember
 
 # Who may present a shop's lives (and schedule, start and end them).
@@ -220,7 +222,8 @@ def session_go_live(*, session: LiveSession, actor) -> LiveSession:
     from live.tasks import notify_session_live
 
     session_id = session.pk
-    transaction.on_commit(lambda: notify_session_live.delay(session_id))
+    transaction.on_commit(lambda: notify_session_live.delay(session_id), robust=True)
+    room_push(session.pk, {"type": "session", "status": session.status})
     return session
 
 
@@ -228,10 +231,36 @@ def session_go_live(*, session: LiveSession, actor) -> LiveSession:
 def session_end(*, session: LiveSession, actor) -> LiveSession:
     """live → ended: any running flash deal ends with it, and the summary is recomputed."""
     session_transition(session=session, to=LiveStatus.ENDED, actor=actor)
-    FlashDeal.objects.filter(session=session, status=FlashDealStatus.ACTIVE).update(
-        status=FlashDealStatus.ENDED, stopped_at=timezone.now()
-    )
+    # deals imports this module (user_may_host); the import runs here, not at load.
+    from live.deals import deals_close_for_session
+
+    deals_close_for_session(session=session, now=session.ended_at)
     session_refresh_summary(session=session)
+    room_push(session.pk, {"type": "session", "status": session.status})
+    return session
+
+
+def session_pin(*, session: LiveSession, actor, product: Product | None) -> LiveSession:
+    """Show `product` on top of the room for every viewer (None takes it down).
+
+    Refused unless the actor may host the shop, the session is live and the product is the
+    shop's and on sale. Locks the session row; viewers hear it after the commit.
+    """
+    with transaction.atomic():
+        locked = LiveSession.objects.select_for_update().select_related("shop").get(pk=session.pk)
+        if not user_may_host(user=actor, shop_id=locked.shop_id):
+            raise LiveHostNotAllowed
+        if locked.status != LiveStatus.LIVE:
+            raise LiveError(_("Products can be pinned only while the session is live."))
+        on_sale = product is None or (
+            product.shop_id == locked.shop_id and product.status == ProductStatus.ACTIVE
+        )
+        if not on_sale:
+            raise LiveError(_("Only the shop's own products on sale can be pinned."))
+        locked.pinned_product = product
+        locked.save(update_fields=["pinned_product", "updated_at"])
+        room_push(locked.pk, {"type": "pinned", "product": pinned_payload(locked)})
+    session.pinned_product = product
     return session
 
 
@@ -363,3 +392,21 @@ def session_stats_record(*, session_id: int, viewers: int, likes: int, unique_vi
             unique_viewers=Greatest("unique_viewers", Value(unique_viewers)),
         )
     )
+
+
+def session_numbers(*, session_id: int) -> dict:
+    """What the room's tick adds to the counters kept in Redis: orders and revenue so far (from
+    the session row, which live checkout raises) and the running deal's units left."""
+    numbers = LiveSession.objects.filter(pk=session_id).values("order_count", "revenue").first() or {}
+    deal = (
+        FlashDeal.objects.filter(running_q(now=timezone.now()), session_id=session_id)
+        .values("pk", "units", "units_claimed")
+        .first()
+    )
+    return {
+        "orders": numbers.get("order_count", 0),
+        "revenue": numbers.get("revenue", 0),
+        "deal": {"id": deal["pk"], "units_left": max(deal["units"] - deal["units_claimed"], 0)}
+        if deal
+        else None,
+    }

@@ -18,6 +18,11 @@ socket). Each tick period the task
 The lock is never released, only left to expire: whichever process asks first in the next period
 ticks, so a room ticks about once per period however many processes serve it, and keeps ticking
 when one of them goes away. No process owns a room.
+
+A socket leaves its ticker on disconnect; one whose consumer ended without disconnecting (an
+error from the channel layer when Redis goes away ends the consumer's task, skipping
+disconnect()) is dropped on the next tick, once its task is done, so it is not vouched for
+forever; a ticker left with no sockets stops.
 """
 
 import asyncio
@@ -31,7 +36,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from live import presence
-from live.services import session_stats_record
+from live.broadcast import mods_group, room_group
+from live.services import session_numbers, session_stats_record
+from marketplace.money import format_rupiah
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +47,13 @@ def tick_seconds() -> float:
     return float(getattr(settings, "LIVE_TICK_SECONDS", 2.0))
 
 
-def room_group(session_id: int) -> str:
-    return f"live.{session_id}"
-
-
 @dataclass
 class _RoomTicker:
+    key: tuple[int, int]
     session_id: int
     channel_names: set[str] = field(default_factory=set)
+    # The task of each socket's consumer (the one that joined): done = gone, left or not.
+    consumers: dict[str, asyncio.Task] = field(default_factory=dict)
     task: asyncio.Task | None = None
 
 
@@ -59,9 +65,12 @@ def ticker_join(*, session_id: int, channel_name: str) -> None:
     key = (id(asyncio.get_running_loop()), session_id)
     ticker = _tickers.get(key)
     if ticker is None:
-        ticker = _tickers[key] = _RoomTicker(session_id=session_id)
+        ticker = _tickers[key] = _RoomTicker(key=key, session_id=session_id)
         ticker.task = asyncio.create_task(_run(ticker), name=f"live-tick-{session_id}")
     ticker.channel_names.add(channel_name)
+    consumer = asyncio.current_task()
+    if consumer is not None:
+        ticker.consumers[channel_name] = consumer
 
 
 async def ticker_leave(*, session_id: int, channel_name: str) -> None:
@@ -70,6 +79,7 @@ async def ticker_leave(*, session_id: int, channel_name: str) -> None:
     if ticker is None:
         return
     ticker.channel_names.discard(channel_name)
+    ticker.consumers.pop(channel_name, None)
     if not ticker.channel_names:
         del _tickers[key]
         if ticker.task is not None:
@@ -78,9 +88,25 @@ async def ticker_leave(*, session_id: int, channel_name: str) -> None:
                 await ticker.task
 
 
+def _forget_ended(ticker: _RoomTicker) -> bool:
+    """Drops the sockets whose consumer ended without leaving; False when none is left (and the
+    ticker is unregistered, so the next socket of the room starts a new one)."""
+    for name, consumer in list(ticker.consumers.items()):
+        if consumer.done():
+            ticker.channel_names.discard(name)
+            del ticker.consumers[name]
+    if ticker.channel_names:
+        return True
+    if _tickers.get(ticker.key) is ticker:
+        del _tickers[ticker.key]
+    return False
+
+
 async def _run(ticker: _RoomTicker) -> None:
     while True:
         await asyncio.sleep(tick_seconds())
+        if not _forget_ended(ticker):
+            return
         try:
             await tick(session_id=ticker.session_id, channel_names=ticker.channel_names)
         except asyncio.CancelledError:
@@ -99,17 +125,27 @@ async def tick(*, session_id: int, channel_names: set[str]) -> dict[str, int] | 
     await sync_to_async(presence.viewer_count_set, thread_sensitive=False)(
         session_id=session_id, count=stats["viewers"]
     )
-    await database_sync_to_async(session_stats_record)(
+    numbers = await database_sync_to_async(_record)(session_id=session_id, stats=stats)
+    layer = get_channel_layer()
+    payload = {
+        "type": "stats",
+        "viewers": stats["viewers"],
+        "likes": stats["likes"],
+        "orders": numbers["orders"],
+        "deal": numbers["deal"],
+    }
+    await layer.group_send(room_group(session_id), {"type": "room.event", "payload": payload})
+    # Revenue is the shop's business, not the audience's.
+    revenue = {"type": "revenue", "revenue": numbers["revenue"], "display": format_rupiah(numbers["revenue"])}
+    await layer.group_send(mods_group(session_id), {"type": "room.event", "payload": revenue})
+    return stats
+
+
+def _record(*, session_id: int, stats: dict[str, int]) -> dict:
+    session_stats_record(
         session_id=session_id,
         viewers=stats["viewers"],
         likes=stats["likes"],
         unique_viewers=stats["unique_viewers"],
     )
-    await get_channel_layer().group_send(
-        room_group(session_id),
-        {
-            "type": "room.event",
-            "payload": {"type": "stats", "viewers": stats["viewers"], "likes": stats["likes"]},
-        },
-    )
-    return stats
+    return session_numbers(session_id=session_id)

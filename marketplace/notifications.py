@@ -3,11 +3,15 @@
 Every app calls `notify()`; nothing else writes Notification rows or sends these emails.
 """
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from marketplace.models import Notification, User
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -25,7 +29,9 @@ def notify(
     if email and user.email:
         from marketplace.tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        # robust: with the broker (Redis) down the caller's write (an order, a payment) is
+        # committed all the same and must not fail for an email; the error is logged.
+        transaction.on_commit(lambda: send_notification_email.delay(notification.pk), robust=True)
     return notification
 
 
@@ -52,7 +58,12 @@ def unread_count(*, user) -> int:
 
 
 def unread_count_forget(*, user_id: int) -> None:
-    cache.delete(_unread_key(user_id))
+    # Runs inside callers' transactions (a checkout's): a Redis outage must not roll them back.
+    # Redis down has nothing cached to forget; a count it kept comes back at most UNREAD_TTL old.
+    try:
+        cache.delete(_unread_key(user_id))
+    except Exception:
+        logger.warning("could not forget the unread count of user %s", user_id, exc_info=True)
 
 
 def unread_count_warm(sender, request, user, **kwargs) -> None:

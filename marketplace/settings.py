@@ -118,19 +118,32 @@ CACHES = {
 # Sessions live in PostgreSQL (losing Redis logs nobody out); the cache only speeds reads.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer")
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {
-            "hosts": [REDIS_URL],
-            "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak"),
-            "capacity": 1000,
-            "expiry": 30,
-        },
+        "BACKEND": CHANNEL_LAYER_BACKEND,
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak")},
     }
 }
+# Only RedisChannelLayer queues messages in Redis: at most `capacity` waiting per channel (and per
+# socket in the process), dropped after `expiry` seconds. RedisPubSubChannelLayer publishes and
+# forgets; it has no such bounds and would silently ignore the keys.
+if CHANNEL_LAYER_BACKEND == "channels_redis.core.RedisChannelLayer":
+    CHANNEL_LAYERS["default"]["CONFIG"].update(
+        capacity=env.int("CHANNEL_LAYER_CAPACITY", default=1000),
+        expiry=env.int("CHANNEL_LAYER_EXPIRY", default=30),
+    )
+# Where browsers open the live rooms' WebSockets: "" = this site (a proxy sends /ws/ to daphne),
+# or daphne's own origin when it listens apart, as with `make run` ("ws://127.0.0.1:8100").
+LIVE_WEBSOCKET_ORIGIN = env("LIVE_WEBSOCKET_ORIGIN", default="").rstrip("/")
 # How often a live room hears its viewer and like counts (live/ticker.py).
 LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=2.0)
+# Which class relays live video signalling (live/video.py): peer to peer now, an SFU later.
+LIVE_VIDEO_BACKEND = env("LIVE_VIDEO_BACKEND", default="live.video.PeerToPeerSignalling")
+# Peer to peer, the host's uplink carries one copy of the video per viewer: this many at most.
+LIVE_P2P_MAX_VIEWERS = env.int("LIVE_P2P_MAX_VIEWERS", default=20)
+# STUN/TURN for browsers behind NAT, a JSON list of {urls, username?, credential?}; none by default.
+LIVE_ICE_SERVERS = env.json("LIVE_ICE_SERVERS", default=[])
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
@@ -294,7 +307,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
         "media-src": [SELF, "blob:", *MEDIA_ORIGINS],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *([LIVE_WEBSOCKET_ORIGIN] if LIVE_WEBSOCKET_ORIGIN else [])],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

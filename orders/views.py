@@ -5,6 +5,7 @@ body in place and the checkout's "Update" swaps the checkout form.
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -155,15 +156,77 @@ def _decorate(quote, *, images) -> None:
         part.defect_groups = list(groups.values())
 
 
+@dataclass
+class CheckoutChoices:
+    """What the buyer chose on a checkout form, read one way for the cart's checkout and for
+    the apps above `orders` that sell through the same form (one item bought in a live)."""
+
+    form: CheckoutForm
+    addresses: list[Address]
+    address: Address | None
+    shops: dict[int, ShopChoice]
+    platform_voucher: str
+    acknowledged: set[int]
+    payment_method: str
+
+
+def checkout_choices_read(request, *, shop_ids) -> CheckoutChoices:
+    """The form as posted, or on a GET the defaults: the default address, COD, a new
+    idempotency key (carried through every re-render: one checkout per key)."""
+    is_post = request.method == "POST"
+    data = request.POST if is_post else request.GET
+    addresses = list(Address.objects.filter(user=request.user))
+    default_address = addresses[0] if addresses else None  # the default sorts first
+    if is_post:
+        form = CheckoutForm(request.POST, addresses=addresses)
+        chosen = request.POST.get("address", "")
+        address = next((a for a in addresses if str(a.pk) == chosen), None)
+    else:
+        initial = {"payment_method": PaymentMethod.COD, "idempotency_key": uuid.uuid4().hex}
+        if default_address is not None:
+            initial["address"] = default_address.pk
+        form = CheckoutForm(initial=initial, addresses=addresses)
+        address = default_address
+    return CheckoutChoices(
+        form=form,
+        addresses=addresses,
+        address=address,
+        shops=_shop_choices(data, shop_ids),
+        platform_voucher=clean_voucher_code(data.get("platform_voucher", "")),
+        acknowledged={int(value) for value in request.POST.getlist("defect") if value.isdigit()},
+        payment_method=data.get("payment_method", PaymentMethod.COD),
+    )
+
+
+def checkout_form_context(chosen: CheckoutChoices, *, quote, images, error: str) -> dict:
+    """What the checkout form's templates (orders/_checkout_*.html) read, for `quote`."""
+    _decorate(quote, images=images)
+    payment_method = chosen.payment_method
+    if payment_method == PaymentMethod.COD and not quote.cod_allowed:
+        # COD is shown disabled with its reason; start on the first method the buyer can use.
+        payment_method = PaymentMethod.BANK_TRANSFER
+    return {
+        "form": chosen.form,
+        "quote": quote,
+        "addresses": chosen.addresses,
+        "address": chosen.address,
+        "acknowledged": chosen.acknowledged,
+        "error": error,
+        "payment_methods": PaymentMethod.choices,
+        "payment_method": payment_method,
+        "platform_voucher": chosen.platform_voucher,
+    }
+
+
 @login_required
 def checkout(request):
     is_post = request.method == "POST"
     data = request.POST if is_post else request.GET
     is_placing = is_post and request.POST.get("action") == "place"
-    key = request.POST.get("idempotency_key", "") if is_post else uuid.uuid4().hex
     if is_placing:
         # A second submit of a placed checkout (double tap, back button): its cart lines are gone
         # already, so go straight to what the first submit placed.
+        key = request.POST.get("idempotency_key", "")
         placed = Checkout.objects.filter(buyer=request.user, idempotency_key=key).first()
         if placed is not None:
             return redirect("checkout_done", checkout_id=placed.pk)
@@ -182,23 +245,9 @@ def checkout(request):
         messages.info(request, _("There is nothing in your cart to check out."))
         return redirect("cart")
 
-    addresses = list(Address.objects.filter(user=request.user))
-    default_address = addresses[0] if addresses else None  # the default sorts first
-    if is_post:
-        form = CheckoutForm(request.POST, addresses=addresses)
-        chosen = request.POST.get("address", "")
-        address = next((a for a in addresses if str(a.pk) == chosen), None)
-    else:
-        initial = {"payment_method": PaymentMethod.COD, "idempotency_key": key}
-        if default_address is not None:
-            initial["address"] = default_address.pk
-        form = CheckoutForm(initial=initial, addresses=addresses)
-        address = default_address
-
+    chosen = checkout_choices_read(request, shop_ids={line.variant.shop_id for line in cart_lines})
+    form = chosen.form
     lines = [Line(variant_id=line.variant.pk, quantity=line.quantity) for line in cart_lines]
-    choices = _shop_choices(data, {line.variant.shop_id for line in cart_lines})
-    platform_code = clean_voucher_code(data.get("platform_voucher", ""))
-    acknowledged = {int(value) for value in request.POST.getlist("defect") if value.isdigit()}
     error = ""
     if is_placing:
         if form.is_valid():
@@ -208,10 +257,10 @@ def checkout(request):
                     idempotency_key=form.cleaned_data["idempotency_key"],
                     lines=lines,
                     address_id=form.cleaned_data["address"],
-                    choices=choices,
+                    choices=chosen.shops,
                     platform_voucher_code=form.cleaned_data["platform_voucher"],
                     payment_method=form.cleaned_data["payment_method"],
-                    acknowledged_defects=acknowledged,
+                    acknowledged_defects=chosen.acknowledged,
                 )
             except CheckoutError as exc:
                 error = exc.message
@@ -225,25 +274,15 @@ def checkout(request):
             error = _first_error(form)
 
     quote = checkout_quote(
-        buyer=request.user, lines=lines, address=address, choices=choices, platform_voucher_code=platform_code
+        buyer=request.user,
+        lines=lines,
+        address=chosen.address,
+        choices=chosen.shops,
+        platform_voucher_code=chosen.platform_voucher,
     )
-    _decorate(quote, images={line.variant.pk: line.image for line in cart_lines})
-    payment_method = data.get("payment_method", PaymentMethod.COD)
-    if payment_method == PaymentMethod.COD and not quote.cod_allowed:
-        # COD is shown disabled with its reason; start on the first method the buyer can use.
-        payment_method = PaymentMethod.BANK_TRANSFER
-    context = {
-        "form": form,
-        "quote": quote,
-        "addresses": addresses,
-        "address": address,
-        "selected": sorted(selected),
-        "acknowledged": acknowledged,
-        "error": error,
-        "payment_methods": PaymentMethod.choices,
-        "payment_method": payment_method,
-        "platform_voucher": platform_code,
-    }
+    images = {line.variant.pk: line.image for line in cart_lines}
+    context = checkout_form_context(chosen, quote=quote, images=images, error=error)
+    context["selected"] = sorted(selected)
     template = "orders/_checkout_form.html" if _is_htmx(request) else "orders/checkout.html"
     return render(request, template, context)
 

@@ -77,7 +77,7 @@ def voucher_list_offered_by_shop(*, shop: Shop, user) -> list[Voucher]:
 def shop_vouchers_changed(*, shop_id: int | None) -> None:
     """Drop the shop's cached voucher strip once the change is committed (platform: nothing cached)."""
     if shop_id is not None:
-        transaction.on_commit(lambda: cache.delete(_shop_vouchers_key(shop_id)))
+        transaction.on_commit(lambda: cache.delete(_shop_vouchers_key(shop_id)), robust=True)
 
 
 def voucher_list_in_wallet(*, user) -> QuerySet[Voucher]:

@@ -147,6 +147,8 @@ def cmd_run() -> int:
         # Demo pace: simulated parcels travel 720× faster and are polled every minute.
         env.setdefault("SIMULATED_COURIER_SPEED", "720")
         env.setdefault("TRACKING_POLL_SECONDS", "60")
+        # honcho runs daphne on PORT+100 (below); pages served on PORT open their sockets there.
+        env.setdefault("LIVE_WEBSOCKET_ORIGIN", f"ws://127.0.0.1:{int(env['PORT']) + 100}")
         manage(env, "migrate", "--noinput", "-v", "0")
         # DEMO_PRODUCTS_PER_SHOP sizes the demo catalog (the launcher's own test makes a small one).
         seed_size = (

@@ -36,7 +36,7 @@ def catalog_changed(**kwargs) -> None:
     Bumping before the commit would let a concurrent request cache the old rows under the new
     version; on_commit runs at once outside a transaction.
     """
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None), robust=True)
 
 
 def cached_fragment(name: str, key: str, render: Callable[[], tuple[str, dict]]) -> tuple[SafeString, dict]:

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -66,9 +67,39 @@ def collect_static(static_root: Path) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL, port, process and log file (for tests that watch it)."""
+
+    url: str
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+
+    def is_running(self) -> bool:
+        return self.process.poll() is None
+
+    def accepts_connections(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def log_tail(self, characters: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-characters:]
+
+
 @contextlib.contextmanager
 def _serve(name: str, command: list[str], env: dict[str, str], port: int):
     """Start a server process on `port`; yields its base URL and stops it afterwards."""
+    with _start(name, command, env, port) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def _start(name: str, command: list[str], env: dict[str, str], port: int):
+    """Start a server process on `port`; yields it as a Server and stops it afterwards."""
     (ROOT / "var").mkdir(exist_ok=True)
     log_path = ROOT / "var" / f"{name}-test-{port}.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
@@ -82,7 +113,7 @@ def _serve(name: str, command: list[str], env: dict[str, str], port: int):
                 log.flush()
                 raise RuntimeError(f"{name} did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(url=f"http://127.0.0.1:{port}", port=port, process=process, log_path=log_path)
     finally:
         process.terminate()
         try:
@@ -107,10 +138,8 @@ def gunicorn(env: dict[str, str], port: int | None = None):
     return _serve("gunicorn", command, env, port)
 
 
-def daphne(env: dict[str, str], port: int | None = None):
-    """The production WebSocket server (it answers HTTP too)."""
-    port = port or free_port()
-    command = [
+def _daphne_command(port: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "daphne",
@@ -120,4 +149,15 @@ def daphne(env: dict[str, str], port: int | None = None):
         str(port),
         "marketplace.asgi:application",
     ]
-    return _serve("daphne", command, env, port)
+
+
+def daphne(env: dict[str, str], port: int | None = None):
+    """The production WebSocket server (it answers HTTP too)."""
+    port = port or free_port()
+    return _serve("daphne", _daphne_command(port), env, port)
+
+
+def daphne_server(env: dict[str, str], port: int | None = None):
+    """daphne as a Server, for tests that check the process itself (alive, still listening)."""
+    port = port or free_port()
+    return _start("daphne", _daphne_command(port), env, port)

@@ -7,7 +7,7 @@ fragments: viewer counts and reminders change by the minute and by the viewer.
 
 from django import template
 
-from live import selectors
+from live import selectors, video
 
 register = template.Library()
 
@@ -26,3 +26,9 @@ def shop_lives(context, shop):
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path(),
     }
+
+
+@register.simple_tag
+def live_ice_servers() -> str:
+    """settings.LIVE_ICE_SERVERS as JSON for the video partial's data attribute (escaped there)."""
+    return video.encode_ice_servers()

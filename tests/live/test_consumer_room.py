@@ -94,7 +94,7 @@ def test_foreign_origin_is_refused(room):
     assert async_to_sync(scenario)() is False
 
 
-def test_logged_in_connect_gets_history_in_five_queries(room, viewer):
+def test_logged_in_connect_gets_history_and_state_in_eight_queries(room, viewer):
     ChatMessage.objects.create(session=room, user=viewer, text="halo kak")
     cookie = session_cookie(viewer)
 
@@ -111,8 +111,8 @@ def test_logged_in_connect_gets_history_in_five_queries(room, viewer):
     assert [m["text"] for m in history["messages"]] == ["halo kak"]
     assert history["complete"] is True
     # The user (the auth session comes from the cache), the visible session, the ban, the role,
-    # the history.
-    assert len(queries) == 5, [q["sql"] for q in queries]
+    # the history; then the room's state: the session, its running deal, its featured products.
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
 
 def test_anonymous_receives_but_any_send_needs_login(room, viewer):
@@ -627,7 +627,7 @@ def test_stats_tick_carries_likes_and_viewers_and_persists_peaks(room, viewer, s
         return stats
 
     stats = async_to_sync(scenario)()
-    assert stats == {"type": "stats", "viewers": 2, "likes": 13}
+    assert stats == {"type": "stats", "viewers": 2, "likes": 13, "orders": 0, "deal": None}
     session = LiveSession.objects.get(pk=room.pk)
     assert (session.peak_viewers, session.like_count, session.unique_viewers) == (2, 13, 2)
 

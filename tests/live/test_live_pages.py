@@ -192,8 +192,9 @@ def test_room_query_count_does_not_grow_with_products(client, django_assert_num_
         factories.ProductImageFactory(product=product)
         LiveSessionProductFactory(session=session, product=product)
 
-    # session with shop, featured products, their first images, the latest chat (with authors)
-    with django_assert_num_queries(4):
+    # session with shop, featured products, their first images, their variants (the tray's buy
+    # links), the latest chat (with authors), the running flash deal
+    with django_assert_num_queries(6):
         response = client.get(reverse("live_room", args=[session.pk]))
     assert len(response.context["products"]) == count
 

@@ -1,0 +1,242 @@
+"""The host console (a page, not the admin) and the room's buttons that change state over HTTP.
+
+Why HTTP and not the room's socket for these: each is one write with a clear answer (CSRF-checked
+form posts that work without JavaScript; `fetch` asks for JSON with `Accept: application/json`),
+and the viewers hear the result from live/broadcast.py after the commit, whichever process or
+job made it. The socket carries what is many and small: chat, moderation, likes, video signalling.
+
+Every view checks the object: the console and its actions only for the shop's owner, its live
+hosts (live.services.user_may_host) and platform staff; anyone else gets 404, as if the
+console did not exist.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from live import chat, claims, deals, selectors, services, state
+from live.models import FlashDeal, ItemClaim, LiveSession
+from shops.enums import ProductStatus
+from shops.models import Product, ProductVariant
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _answer(request, session: LiveSession, *, ok: str = "", error: str = "", data=None, back: str = ""):
+    """JSON for fetch (400 with the reason when refused), else a message and a redirect."""
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"ok": False, "error": error}, status=400)
+        return JsonResponse({"ok": True, "message": ok, **(data or {})})
+    if error:
+        messages.error(request, error)
+    elif ok:
+        messages.success(request, ok)
+    return redirect(back or "live_console", session.pk)
+
+
+def _hosted_session(request, session_id: int) -> LiveSession:
+    session = LiveSession.objects.select_related("shop", "host").filter(pk=session_id).first()
+    if session is None or not services.user_may_host(user=request.user, shop_id=session.shop_id):
+        raise Http404(_("This live session is not available."))
+    return session
+
+
+def ws_url(session_id: int) -> str:
+    return f"{settings.LIVE_WEBSOCKET_ORIGIN}/ws/live/{session_id}/"
+
+
+class DealForm(forms.Form):
+    product = forms.IntegerField(label=gettext_lazy("Product"), min_value=1)
+    variant = forms.IntegerField(label=gettext_lazy("Variant"), min_value=1, required=False)
+    price = forms.IntegerField(label=gettext_lazy("Deal price (Rp)"), min_value=1)
+    units = forms.IntegerField(label=gettext_lazy("Units"), min_value=1, max_value=10_000)
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=1, max_value=deals.FLASH_DEAL_MAX_SECONDS // 60
+    )
+    per_buyer_limit = forms.IntegerField(
+        label=gettext_lazy("Limit per buyer"),
+        min_value=1,
+        max_value=deals.FLASH_CLAIM_MAX_QUANTITY,
+        initial=1,
+    )
+
+
+def _first_error(form) -> str:
+    field, errors = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else ""
+    return f"{label}: {errors[0]}" if label else errors[0]
+
+
+# --- The console page ---------------------------------------------------------------------------
+
+
+@login_required
+def live_console(request, session_id):
+    session = _hosted_session(request, session_id)
+    products = selectors.session_featured_products(session=session)
+    variants = state.variants_by_product([p.pk for p in products])
+    for product in products:
+        product.live_variants = variants[product.pk]
+    context = {
+        "session": session,
+        "shop": session.shop,
+        "products": products,
+        "ws_url": ws_url(session.pk),
+        "deal_form": DealForm(initial={"units": 5, "minutes": 5, "per_buyer_limit": 1}),
+        "slow_mode_choices": [0, 5, 10, 30, 60],
+        "mute_minutes": [5, 15, 60],
+        "max_message_length": chat.MAX_MESSAGE_LENGTH,
+    }
+    return render(request, "live/console.html", context)
+
+
+# --- Host actions -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def live_console_start(request, session_id):
+    session = _hosted_session(request, session_id)
+    try:
+        services.session_go_live(session=session, actor=request.user)
+    except services.LiveError as refusal:
+        return _answer(request, session, error=str(refusal))
+    return _answer(request, session, ok=_("You are live."), data={"status": session.status})
+
+
+@login_required
+@require_POST
+def live_console_end(request, session_id):
+    session = _hosted_session(request, session_id)
+    try:
+        services.session_end(session=session, actor=request.user)
+    except services.LiveError as refusal:
+        return _answer(request, session, error=str(refusal))
+    return _answer(request, session, ok=_("The live has ended."), data={"status": session.status})
+
+
+@login_required
+@require_POST
+def live_console_pin(request, session_id):
+    session = _hosted_session(request, session_id)
+    raw = request.POST.get("product", "")
+    product = None
+    if raw:
+        product = Product.objects.filter(
+            pk=int(raw) if raw.isdigit() else 0, shop_id=session.shop_id, status=ProductStatus.ACTIVE
+        ).first()
+        if product is None:
+            return _answer(request, session, error=_("This product is not on sale in your shop."))
+    try:
+        services.session_pin(session=session, actor=request.user, product=product)
+    except services.LiveError as refusal:
+        return _answer(request, session, error=str(refusal))
+    ok = _("Pinned “%(title)s”.") % {"title": product.title} if product else _("Nothing is pinned now.")
+    return _answer(request, session, ok=ok, data={"product": product.pk if product else None})
+
+
+@login_required
+@require_POST
+def live_console_deal_launch(request, session_id):
+    session = _hosted_session(request, session_id)
+    form = DealForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, session, error=_first_error(form))
+    data = form.cleaned_data
+    product = Product.objects.filter(pk=data["product"], shop_id=session.shop_id).first()
+    variant = None
+    if data["variant"]:
+        variant = ProductVariant.objects.filter(pk=data["variant"], product=product).first()
+    if product is None or (data["variant"] and variant is None):
+        return _answer(request, session, error=_("Choose one of your shop's products."))
+    try:
+        deal = deals.deal_launch(
+            session=session,
+            actor=request.user,
+            product=product,
+            variant=variant,
+            price=data["price"],
+            units=data["units"],
+            duration_seconds=data["minutes"] * 60,
+            per_buyer_limit=data["per_buyer_limit"],
+        )
+    except services.LiveError as refusal:
+        return _answer(request, session, error=str(refusal))
+    return _answer(request, session, ok=_("The flash deal is on."), data={"deal": state.deal_payload(deal)})
+
+
+@login_required
+@require_POST
+def live_console_deal_stop(request, session_id, deal_id):
+    session = _hosted_session(request, session_id)
+    deal = FlashDeal.objects.filter(pk=deal_id, session=session).first()
+    if deal is None:
+        raise Http404
+    try:
+        deals.deal_stop(deal=deal, actor=request.user)
+    except services.LiveError as refusal:
+        return _answer(request, session, error=str(refusal))
+    return _answer(request, session, ok=_("The flash deal has stopped."))
+
+
+# --- Shoppers: claiming a one-off item ----------------------------------------------------------
+
+
+def _visible_session(session_id: int) -> LiveSession:
+    try:
+        return selectors.session_get_visible(session_id=session_id)
+    except LiveSession.DoesNotExist:
+        raise Http404(_("This live session is not available.")) from None
+
+
+def _claim_data(session: LiveSession, claim: ItemClaim) -> dict:
+    return {
+        "claim_id": claim.pk,
+        "status": claim.status,
+        "position": claims.item_claim_position(claim=claim),
+        "hold_expires_at": claim.hold_expires_at.isoformat() if claim.hold_expires_at else None,
+        "buy_url": state.buy_url(session.pk, variant_id=claim.variant_id),
+    }
+
+
+@login_required
+@require_POST
+def live_item_claim(request, session_id):
+    session = _visible_session(session_id)
+    raw = request.POST.get("variant", "")
+    variant = ProductVariant.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    if variant is None:
+        return _answer(request, session, error=_("Choose an item."), back="live_room")
+    try:
+        claim = claims.item_claim(buyer=request.user, session=session, variant=variant)
+    except services.LiveError as refusal:
+        return _answer(request, session, error=str(refusal), back="live_room")
+    data = _claim_data(session, claim)
+    if data["position"]:
+        ok = _("You are number %(position)d in line for this item.") % {"position": data["position"]}
+    else:
+        ok = _("It is yours for %(minutes)d minutes: pay to keep it.") % {"minutes": claims.ITEM_HOLD_MINUTES}
+    return _answer(request, session, ok=ok, data=data, back="live_room")
+
+
+@login_required
+@require_POST
+def live_item_withdraw(request, session_id, claim_id):
+    session = _visible_session(session_id)
+    claim = ItemClaim.objects.filter(pk=claim_id, session=session, buyer=request.user).first()
+    if claim is None:
+        raise Http404
+    try:
+        claims.item_claim_withdraw(buyer=request.user, claim=claim)
+    except services.LiveError as refusal:
+        return _answer(request, session, error=str(refusal), back="live_room")
+    return _answer(request, session, ok=_("You left the line for this item."), back="live_room")

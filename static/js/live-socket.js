@@ -1,0 +1,68 @@
+// The live room's WebSocket, shared by the shopper's room, the host console and the video layer.
+// LapakLive.connect(element) opens /ws/live/<id>/ (from data-ws-url), reconnects with backoff,
+// resumes the chat from the last message id it saw, and hands each JSON event to the handlers
+// registered with on(type, fn) ("*" hears every event). The page's socket is LapakLive.current.
+(function () {
+  "use strict";
+
+  var CLOSE_BANNED = 4003;
+
+  function connect(element) {
+    var handlers = {};
+    var socket = null;
+    var attempt = 0;
+    var stopped = false;
+    var lastId = parseInt(element.dataset.lastId, 10) || 0;
+
+    function emit(type, event) {
+      (handlers[type] || []).concat(handlers["*"] || []).forEach(function (fn) { fn(event); });
+    }
+
+    function url() {
+      var base = element.dataset.wsUrl;
+      if (base.indexOf("ws") !== 0) {
+        base = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + base;
+      }
+      return base + "?last_id=" + lastId;
+    }
+
+    function open() {
+      socket = new WebSocket(url());
+      socket.addEventListener("open", function () { attempt = 0; emit("open", {}); });
+      socket.addEventListener("message", function (frame) {
+        var event;
+        try { event = JSON.parse(frame.data); } catch (e) { return; }
+        if (event.type === "chat" && event.message.id > lastId) lastId = event.message.id;
+        if (event.type === "history") {
+          event.messages.forEach(function (m) { if (!m.held_reason && m.id > lastId) lastId = m.id; });
+        }
+        emit(event.type, event);
+      });
+      socket.addEventListener("close", function (closing) {
+        if (closing.code === CLOSE_BANNED) stopped = true;
+        emit("close", { code: closing.code, final: stopped });
+        if (stopped) return;
+        // Exponential backoff with jitter, capped at 30 s; the server sends history and state again.
+        var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+        attempt += 1;
+        setTimeout(open, delay);
+      });
+    }
+
+    var live = {
+      on: function (type, fn) { (handlers[type] = handlers[type] || []).push(fn); return live; },
+      send: function (event) {
+        if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+        socket.send(JSON.stringify(event));
+        return true;
+      },
+      isOpen: function () { return !!socket && socket.readyState === WebSocket.OPEN; },
+      start: function () { if (!socket) open(); return live; },
+    };
+    window.LapakLive.current = live;
+    document.dispatchEvent(new CustomEvent("lapak:live-socket", { detail: live }));
+    return live;
+  }
+
+  window.LapakLive = { connect: connect, current: null };
+})();
