@@ -46,16 +46,22 @@ def server_url(transactional_db, static_root, media_root):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-    # test body are still plain synchronous calls, so allow them.
+    # test body are still plain synchronous calls, so allow them. One driver per test run:
+    # a second sync_playwright() in the same thread is refused.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
