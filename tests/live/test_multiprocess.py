@@ -70,7 +70,9 @@ def _same_redis_as_the_servers(settings, redis_server, layer_prefix):
     # Services called from the test (pins, claims) push after commit on this process's channel
     # layer, and sessions logged in here are read back by the servers: same Redis, same prefix.
     settings.REDIS_URL = redis_server.url
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": redis_server.url}}
+    settings.CACHES = {
+        alias: {**cache, "LOCATION": redis_server.url} for alias, cache in settings.CACHES.items()
+    }
     layers = channel_layers_for_test(layer_prefix)
     layers["default"]["CONFIG"]["hosts"] = [redis_server.url]
     settings.CHANNEL_LAYERS = layers
