@@ -21,10 +21,10 @@ class LiveConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from live.claims import item_claims_release_for_order
+        from live.claims import item_claims_close_for_order, item_claims_release_for_order
         from live.deals import deal_claims_release_for_order
         from live.models import LiveSession
-        from orders.services import order_release_hook_register
+        from orders.services import order_paid_hook_register, order_release_hook_register
         from shops.models import Shop
 
         # An order cancelled or expired unpaid gives back what it held here too: flash deal
@@ -32,6 +32,8 @@ class LiveConfig(AppConfig):
         # `orders` rather than an import of `live` there (the dependency runs live → orders).
         order_release_hook_register(deal_claims_release_for_order)
         order_release_hook_register(item_claims_release_for_order)
+        # Paid: the one-off item is sold, and whoever waited behind the buyer is told at once.
+        order_paid_hook_register(item_claims_close_for_order)
 
         # Cache invalidation only (no domain logic): the home and shop pages read their live
         # strips from the cache (live/selectors.py); a shop's suspension hides its sessions.

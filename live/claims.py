@@ -204,6 +204,8 @@ def item_claim_checkout_end(*, claim: ItemClaim, order: Order) -> None:
     the hold, or the job cancels it and passes the item on."""
     claim.status, claim.order = ItemClaimStatus.ORDERED, order
     claim.save(update_fields=["status", "order", "updated_at"])
+    if order.status != OrderStatus.AWAITING_PAYMENT:  # paid already, or cash on delivery: sold
+        _close_queue(claim.variant_id, title=claim.variant.product.title)
     _queue_changed(session_id=claim.session_id, variant_id=claim.variant_id)
     if order.payment_due_at is not None and order.payment_due_at > claim.hold_expires_at:
         order.payment_due_at = claim.hold_expires_at
@@ -269,6 +271,38 @@ def item_claims_release_for_order(order: Order) -> None:
         ItemClaim.objects.filter(pk=claim_id).update(status=ItemClaimStatus.LAPSED, updated_at=timezone.now())
         _pass_on(item, unit_in_hand=False, now=timezone.now())
         _queue_changed(session_id=session_id, variant_id=variant_id)
+
+
+def item_claims_close_for_order(order: Order) -> None:
+    """The `orders` paid hook: a one-off item in this order is sold; its line closes."""
+    claims = ItemClaim.objects.filter(order=order, status=ItemClaimStatus.ORDERED).select_related(
+        "variant__product"
+    )
+    for claim in sorted(claims, key=lambda c: c.variant_id):
+        # The item's lock (after the order's, the lock order): a claim racing this payment
+        # waits, then finds the item sold instead of joining a line that just closed.
+        _lock_item(claim.variant_id)
+        _close_queue(claim.variant_id, title=claim.variant.product.title)
+        _queue_changed(session_id=claim.session_id, variant_id=claim.variant_id)
+
+
+def _close_queue(variant_id: int, *, title: str) -> None:
+    """Nobody waits for a sold item: each waiting claimer's claim closes and they are told.
+    Caller holds the variant's lock."""
+    waiting = list(_queue(variant_id).select_for_update().values_list("pk", "buyer_id", "session_id"))
+    ItemClaim.objects.filter(pk__in=[pk for pk, _buyer, _session in waiting]).update(
+        status=ItemClaimStatus.CLOSED, updated_at=timezone.now()
+    )
+    for _pk, buyer_id, session_id in waiting:
+        user_push(
+            buyer_id,
+            {
+                "type": "item_gone",
+                "session_id": session_id,
+                "variant_id": variant_id,
+                "title": title,
+            },
+        )
 
 
 def _pass_on(item: ProductVariant, *, unit_in_hand: bool, now: datetime) -> ItemClaim | None:

@@ -66,6 +66,8 @@ class ItemClaimStatus(models.TextChoices):
     ORDERED = "ordered", _("Ordered")
     LAPSED = "lapsed", _("Lapsed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # The item sold to the holder: the line behind them is closed (and told so).
+    CLOSED = "closed", _("Closed: sold")
 
 
 ITEM_CLAIM_OPEN_STATUSES = (ItemClaimStatus.HOLDING, ItemClaimStatus.WAITING)

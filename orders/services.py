@@ -17,6 +17,8 @@ importing them (the dependency runs live → orders → shops, never back):
   (cancelled or expired unpaid), inside that transaction, after the stock and vouchers, with
   the order's row lock held; it locks its own rows last. Registered in the app's `ready()`.
   A registry rather than a signal: the list is explicit, ordered, and the call is visible here.
+- `order_paid_hook_register(hook)`: `hook(order)` runs when an order's payment arrives
+  (awaiting payment → to ship), in that transaction with the order's row lock held.
 """
 
 import logging
@@ -82,6 +84,7 @@ __all__ = [
     "checkout_place",
     "checkout_quote",
     "order_cancel",
+    "order_paid_hook_register",
     "order_release_hook_register",
     "order_confirm_received",
     "order_ship",
@@ -108,6 +111,15 @@ def order_release_hook_register(hook: Callable[[Order], None]) -> None:
     """
     if hook not in _ORDER_RELEASE_HOOKS:
         _ORDER_RELEASE_HOOKS.append(hook)
+
+
+_ORDER_PAID_HOOKS: list[Callable[[Order], None]] = []
+
+
+def order_paid_hook_register(hook: Callable[[Order], None]) -> None:
+    """Have `hook(order)` run in the transaction that marks an order paid. Idempotent."""
+    if hook not in _ORDER_PAID_HOOKS:
+        _ORDER_PAID_HOOKS.append(hook)
 
 
 class CheckoutError(Exception):
@@ -478,6 +490,9 @@ def order_transition(*, order: Order, to: str, actor, note: str = "") -> Order:
     OrderEvent.objects.create(order=locked, from_status=previous, to_status=to, actor=actor, note=note)
     if to == OrderStatus.CANCELLED and previous in STOCK_HOLDING_STATUSES:
         _release_holdings(locked)
+    if previous == OrderStatus.AWAITING_PAYMENT and to == OrderStatus.TO_SHIP:
+        for hook in _ORDER_PAID_HOOKS:
+            hook(locked)
     if to == OrderStatus.DELIVERED:
         Shipment.objects.filter(order=locked, delivered_at__isnull=True).update(delivered_at=timezone.now())
     if to == OrderStatus.COMPLETED:

@@ -644,6 +644,12 @@
     setClaim(event.variant_id, { status: "holding", deadline: Date.parse(event.expires_at), buyUrl: event.buy_url });
     showYours(event.variant_id, event.title, Date.parse(event.expires_at), event.buy_url);
   });
+  // The buyer ahead of us paid: the line we were in has closed.
+  live.on("item_gone", function (event) {
+    if (String(event.session_id) !== root.dataset.sessionId) return;
+    setClaim(event.variant_id, null);
+    claimMessage(event.variant_id, t("gone", { title: event.title }));
+  });
   live.on("session", function (event) { if (event.status === "ended") endRoom(); });
   live.on("notice", function (event) { showError(event.message); });
   live.on("error", function (event) { showError(event.message); });

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from live import claims, deals, services
-from live.enums import FlashClaimStatus, FlashDealStatus, LiveStatus
-from live.models import FlashDeal, FlashDealClaim, LiveSession, LiveSessionProduct
+from live.enums import FlashClaimStatus, FlashDealStatus, ItemClaimStatus, LiveStatus
+from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession, LiveSessionProduct
+from orders.enums import OrderStatus, PaymentMethod
+from orders.services import order_transition
 from shops.enums import Condition, MemberRole
 from tests.factories import ShopMemberFactory, UserFactory
 from tests.live.buying import buy, live_with_item
@@ -319,6 +321,55 @@ def test_one_off_queue_is_shown_to_all_and_the_next_in_line_is_told_when_it_pass
     assert yours["buy_url"] == f"/live/{session.pk}/beli/?variant={item.pk}"
     assert after == {"type": "item", "variant_id": item.pk, "held": True, "waiting": 0}
     assert quiet is True  # item_yours went to the new holder only
+
+
+@pytest.mark.parametrize("payment_method", [PaymentMethod.BANK_TRANSFER, PaymentMethod.COD])
+def test_when_the_holder_pays_the_line_behind_closes_and_each_waiting_buyer_is_told(room, payment_method):
+    session, _variant = room
+    item = make_variant(shop=session.shop, stock=1, price=80_000)
+    item.product.condition = Condition.GOOD
+    item.product.save()
+    LiveSessionProduct.objects.create(session=session, product=item.product, position=1)
+    holder, waiting = UserFactory(), UserFactory()
+    address = AddressFactory(user=holder)
+    waiting_cookie = session_cookie(waiting)
+
+    async def scenario():
+        watcher, waiting_socket = await _connect_all(session.pk, None, waiting_cookie)
+        hold = await database_sync_to_async(claims.item_claim)(buyer=holder, session=session, variant=item)
+        await database_sync_to_async(claims.item_claim)(buyer=waiting, session=session, variant=item)
+        checkout = await database_sync_to_async(buy)(
+            holder, address.pk, session, claim=hold, payment_method=payment_method
+        )
+        order = await database_sync_to_async(checkout.orders.get)()
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            # Still a backup while the transfer may never come: nobody is told anything yet.
+            told = []
+            while not await waiting_socket.receive_nothing(timeout=0.3):
+                told.append((await waiting_socket.receive_json_from())["type"])
+            assert "item_gone" not in told
+            await database_sync_to_async(order_transition)(
+                order=order, to=OrderStatus.TO_SHIP, actor=None, note="paid"
+            )
+        gone = await receive_type(waiting_socket, "item_gone")
+        queue = await receive_type(watcher, "item")
+        while queue["held"] or queue["waiting"]:  # the earlier queue changes come first
+            queue = await receive_type(watcher, "item")
+        await _close([watcher, waiting_socket])
+        return gone, queue
+
+    gone, queue = async_to_sync(scenario)()
+
+    assert gone == {
+        "type": "item_gone",
+        "session_id": session.pk,
+        "variant_id": item.pk,
+        "title": item.product.title,
+    }
+    assert queue == {"type": "item", "variant_id": item.pk, "held": False, "waiting": 0}
+    assert ItemClaim.objects.get(buyer=waiting).status == ItemClaimStatus.CLOSED
+    with pytest.raises(claims.ItemSoldOut):
+        claims.item_claim(buyer=UserFactory(), session=session, variant=item)
 
 
 def test_ending_the_live_tells_the_room_and_returns_unordered_deal_units(room):
