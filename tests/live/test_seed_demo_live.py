@@ -52,6 +52,20 @@ def test_a_passed_demo_session_moves_to_tomorrow(thrift):
     assert LiveSession.objects.count() == 2
 
 
+def test_after_the_demo_live_has_ended_the_next_start_schedules_a_fresh_one(thrift):
+    call_command("seed_demo_live", verbosity=0)
+    LiveSession.objects.filter(title=seed_demo_live.UPCOMING_TITLE).update(
+        status=LiveStatus.ENDED, started_at=timezone.now(), ended_at=timezone.now()
+    )
+
+    call_command("seed_demo_live", verbosity=0)
+
+    fresh = LiveSession.objects.get(title=seed_demo_live.UPCOMING_TITLE, status=LiveStatus.SCHEDULED)
+    assert fresh.planned_start > timezone.now()
+    assert fresh.session_products.count() == 4
+    assert LiveSession.objects.filter(status=LiveStatus.ENDED).count() == 2
+
+
 def test_a_missing_thrift_shop_is_skipped():
     factories.ShopFactory(slug="toko-lain")
 

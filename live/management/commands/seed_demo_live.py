@@ -66,7 +66,10 @@ class Command(BaseCommand):
         )
         created = 0
 
-        upcoming = LiveSession.objects.filter(shop=shop, title=UPCOMING_TITLE).first()
+        # Once the tour has run the demo live to its end, the next start schedules a fresh one.
+        upcoming = LiveSession.objects.filter(
+            shop=shop, title=UPCOMING_TITLE, status__in=[LiveStatus.SCHEDULED, LiveStatus.LIVE]
+        ).first()
         if upcoming is None:
             upcoming = LiveSession.objects.create(
                 shop=shop,
