@@ -14,10 +14,14 @@ item_yours, session, revenue); and the video signalling of live/video.py (rtc_*)
 import json
 import logging
 from datetime import datetime
+from importlib import import_module
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from live import chat, presence, video
@@ -26,11 +30,30 @@ from live.chat import ChatRefused
 from live.models import LiveSession
 from live.state import room_state
 from live.ticker import ticker_join, ticker_leave
+from marketplace.models import User
 
 logger = logging.getLogger(__name__)
 
 # Tells the client not to reconnect (4000–4999 are the application's own close codes).
 CLOSE_BANNED = 4003
+
+
+RECHECK_LOGIN = frozenset({"rtc_publish"})
+
+
+def still_logged_in(session_key: str | None, user_id: int) -> bool:
+    """The login this socket opened with still holds: its session exists, is this user's, and
+    the user is active with the password the session was made with (a password change or a
+    logout anywhere ends it). Read again for each message: a socket outlives its login."""
+    if not session_key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if session.get(SESSION_KEY) != str(user_id):
+        return False
+    user = User.objects.filter(pk=user_id, is_active=True).only("password").first()
+    return user is not None and constant_time_compare(
+        session.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()
+    )
 
 
 def _last_id_from_query(scope) -> int | None:
@@ -131,8 +154,15 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             except ValueError:
                 raise chat.EventInvalid() from None
             event = chat.parse_event(data)
-            if self.room.user_id is None and event["type"] not in video.ANONYMOUS_EVENTS:
-                raise chat.LoginRequired()
+            if event["type"] not in video.ANONYMOUS_EVENTS:
+                if self.room.user_id is None:
+                    raise chat.LoginRequired()
+                # Each message that acts as the user; not each of the video's ICE candidates and
+                # offers (dozens a second when viewers join), only the start of a broadcast.
+                if event["type"] in RECHECK_LOGIN or not event["type"].startswith("rtc_"):
+                    session_key = self.scope["session"].session_key
+                    if not await database_sync_to_async(still_logged_in)(session_key, self.room.user_id):
+                        raise chat.LoginRequired()
             await getattr(self, f"on_{event['type']}")(event)
         except chat.UserBanned as refusal:
             await self._send_error(refusal)

@@ -1,10 +1,12 @@
 """The live room's WebSocket, end to end: real Redis channel layer, real PostgreSQL."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -139,6 +141,41 @@ def test_anonymous_receives_but_any_send_needs_login(room, viewer):
     assert refusal["code"] == like_refusal["code"] == "login_required"
     assert seen["message"]["text"] == "ada ukuran M?"
     assert list(ChatMessage.objects.values_list("text", flat=True)) == ["ada ukuran M?"]
+
+
+@pytest.mark.parametrize("how", ["logged out", "password changed", "deactivated"])
+def test_a_login_that_ended_while_connected_is_refused_on_the_next_message(room, viewer, how):
+    cookie = session_cookie(viewer)
+    session_key = cookie.decode().split("=", 1)[1]
+
+    def end_login():
+        if how == "logged out":
+            import_module(settings.SESSION_ENGINE).SessionStore(session_key).delete()
+        elif how == "password changed":
+            viewer.set_password("a-new-password-123")
+            viewer.save()
+        else:
+            viewer.is_active = False
+            viewer.save()
+
+    async def scenario():
+        comm = communicator(room.pk, cookie)
+        assert (await comm.connect())[0]
+        await drain(comm)
+        await comm.send_json_to({"type": "chat", "text": "masih di sini"})
+        before = await receive_type(comm, "chat")
+        await database_sync_to_async(end_login)()
+        await comm.send_json_to({"type": "chat", "text": "sudah keluar"})
+        refusal = await receive_type(comm, "error")
+        await comm.send_json_to({"type": "like"})
+        like_refusal = await receive_type(comm, "error")
+        await comm.disconnect()
+        return before, refusal, like_refusal
+
+    before, refusal, like_refusal = async_to_sync(scenario)()
+    assert before["message"]["text"] == "masih di sini"
+    assert refusal["code"] == like_refusal["code"] == "login_required"
+    assert list(ChatMessage.objects.values_list("text", flat=True)) == ["masih di sini"]
 
 
 def test_greeting_once_per_minute_per_user(room, viewer):
