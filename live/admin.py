@@ -180,10 +180,12 @@ class LiveSessionAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     # --- The host console (a page of the site, not of the admin) -------------------------------
 
     def _may_run(self, request, obj) -> bool:
-        # Shop staff read sessions here but may not run them: the console would answer them 404.
-        # (editable_shop_ids holds the shops where the user is owner or host: user_may_host's rule.)
+        # The owner and the live hosts get the whole console; the shop's chat moderators and
+        # platform staff get it in moderation mode. Other shop staff read sessions here, but the
+        # console would answer them 404.
         return obj.status in (LiveStatus.SCHEDULED, LiveStatus.LIVE) and (
-            is_platform_staff(request.user) or obj.shop_id in self.editable_shop_ids(request)
+            obj.shop_id in self.editable_shop_ids(request)
+            or services.user_may_moderate(user=request.user, shop_id=obj.shop_id)
         )
 
     @admin.display(description=_("host console"))

@@ -26,8 +26,9 @@ from typing import Any
 
 import redis
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import BooleanField, Case, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,7 @@ from live.models import (
     LiveSession,
 )
 from marketplace.models import User
+from marketplace.permissions import MODERATE_PRODUCT
 from shops.enums import MemberRole
 from shops.models import ShopMember
 
@@ -347,26 +349,49 @@ class Room:
     is_banned: bool
 
 
+def platform_staff() -> Q:
+    """marketplace.permissions.is_platform_staff as a condition on users, so a query can ask it of
+    any user (or all of them) at once: active, and a superuser or holding the permission, directly
+    or through a group. (Not `is_staff`: every seller has that, to log into the Seller Center.)"""
+    app_label, codename = MODERATE_PRODUCT.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    direct = User.user_permissions.through.objects.filter(user_id=OuterRef("pk"), permission__in=permission)
+    by_group = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__permissions__in=permission)
+    return Q(is_active=True) & (Q(is_superuser=True) | Q(Exists(direct)) | Q(Exists(by_group)))
+
+
 def role_of(*, session: LiveSession, user_id: int | None) -> str:
+    """One query. The shop's owner and live hosts first; then its named chat moderators and
+    platform staff, who moderate every room (and, being moderators, cannot act on each other)."""
     if user_id is None:
         return Role.ANONYMOUS
     if user_id == session.host_id:
         return Role.HOST
-    member = (
-        ShopMember.objects.filter(shop_id=session.shop_id, user_id=user_id)
-        .annotate(is_moderator=Exists(LiveModerator.objects.filter(member=OuterRef("pk"))))
-        .values("role", "is_moderator")
+    who = (
+        User.objects.filter(pk=user_id)
+        .annotate(
+            member_role=Subquery(
+                ShopMember.objects.filter(shop_id=session.shop_id, user_id=OuterRef("pk")).values("role")[:1]
+            ),
+            is_moderator=Exists(
+                LiveModerator.objects.filter(member__shop_id=session.shop_id, member__user_id=OuterRef("pk"))
+            ),
+            is_platform_staff=Case(
+                When(platform_staff(), then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .values("member_role", "is_moderator", "is_platform_staff")
         .first()
     )
-    if member is None:
+    if who is None:
         return Role.VIEWER
-    if member["role"] == MemberRole.OWNER:
+    if who["member_role"] == MemberRole.OWNER:
         return Role.OWNER
-    if member["role"] == MemberRole.HOST:
+    if who["member_role"] == MemberRole.HOST:
         # Any of the shop's live hosts may run the console of a colleague's session, so they
         # moderate (and are protected) like the session's own host.
         return Role.HOST
-    return Role.MODERATOR if member["is_moderator"] else Role.VIEWER
+    return Role.MODERATOR if who["is_moderator"] or who["is_platform_staff"] else Role.VIEWER
 
 
 def room_open(*, session_id: int, user) -> Room:

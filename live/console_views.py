@@ -5,9 +5,15 @@ form posts that work without JavaScript; `fetch` asks for JSON with `Accept: app
 and the viewers hear the result from live/broadcast.py after the commit, whichever process or
 job made it. The socket carries what is many and small: chat, moderation, likes, video signalling.
 
-Every view checks the object: the console and its actions only for the shop's owner, its live
-hosts (live.services.user_may_host) and platform staff; anyone else gets 404, as if the
-console did not exist.
+Every view checks the object, with the shop's members read afresh on each request:
+- the shop's owner and its live hosts get the whole console, and only they may post its actions
+  (go live, end, pin, flash deals);
+- the members the shop named chat moderators, and platform staff, get it in moderation mode:
+  the chat with what live.chat lets moderators do, and the live numbers; no camera and no host
+  controls, and the actions answer them 404 like everyone else;
+- anyone else gets 404, as if the console did not exist.
+Platform staff may still run a shop's lives from the Seller Center (live.services.user_may_host),
+but the console's host controls belong to the people who present them.
 """
 
 from django import forms
@@ -21,9 +27,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from live import chat, claims, deals, selectors, services, state
-from live.models import FlashDeal, ItemClaim, LiveSession
+from live.models import FlashDeal, ItemClaim, LiveModerator, LiveSession
+from marketplace.models import User
 from shops.enums import ProductStatus
-from shops.models import Product, ProductVariant
+from shops.models import Product, ProductVariant, ShopMember
 
 
 def _wants_json(request) -> bool:
@@ -43,11 +50,42 @@ def _answer(request, session: LiveSession, *, ok: str = "", error: str = "", dat
     return redirect(back or "live_console", session.pk)
 
 
-def _hosted_session(request, session_id: int) -> LiveSession:
+def _not_available() -> Http404:
+    return Http404(_("This live session is not available."))
+
+
+def _console_session(request, session_id: int) -> tuple[LiveSession, bool]:
+    """The session and whether the user runs it (True) or only moderates its chat (False)."""
     session = LiveSession.objects.select_related("shop", "host").filter(pk=session_id).first()
-    if session is None or not services.user_may_host(user=request.user, shop_id=session.shop_id):
-        raise Http404(_("This live session is not available."))
+    if session is None:
+        raise _not_available()
+    mode = services.console_mode(user=request.user, shop_id=session.shop_id)
+    if mode is None:
+        raise _not_available()
+    return session, mode == "host"
+
+
+def _hosted_session(request, session_id: int) -> LiveSession:
+    """For the host's actions: a moderator, or platform staff, gets the same 404 as a stranger."""
+    session = LiveSession.objects.select_related("shop", "host").filter(pk=session_id).first()
+    if session is None or services.console_mode(user=request.user, shop_id=session.shop_id) != "host":
+        raise _not_available()
     return session
+
+
+def _protected_user_ids(session: LiveSession, *, user, is_host: bool) -> list[int]:
+    """Whose messages get no mute or ban button (live.chat refuses them anyway): the shop's owner
+    and live hosts, the session's host and oneself; for a moderator also the other moderators,
+    named or platform staff, since moderators do not act on each other."""
+    ids = {session.host_id, user.pk}
+    people = ShopMember.objects.filter(shop_id=session.shop_id, role__in=services.HOST_ROLES).values(
+        "user_id"
+    )
+    if not is_host:
+        moderators = LiveModerator.objects.filter(member__shop_id=session.shop_id).values("member__user_id")
+        people = people.union(moderators, User.objects.filter(chat.platform_staff()).values("pk"))
+    ids.update(row["user_id"] for row in people)
+    return sorted(ids)
 
 
 def ws_url(session_id: int) -> str:
@@ -81,21 +119,25 @@ def _first_error(form) -> str:
 
 @login_required
 def live_console(request, session_id):
-    session = _hosted_session(request, session_id)
-    products = selectors.session_featured_products(session=session)
-    variants = state.variants_by_product([p.pk for p in products])
-    for product in products:
-        product.live_variants = variants[product.pk]
+    session, is_host = _console_session(request, session_id)
     context = {
         "session": session,
         "shop": session.shop,
-        "products": products,
+        "is_host": is_host,
         "ws_url": ws_url(session.pk),
-        "deal_form": DealForm(initial={"units": 5, "minutes": 5, "per_buyer_limit": 1}),
         "slow_mode_choices": [0, 5, 10, 30, 60],
         "mute_minutes": [5, 15, 60],
         "max_message_length": chat.MAX_MESSAGE_LENGTH,
     }
+    if session.is_scheduled or session.is_live:
+        context["protected_user_ids"] = _protected_user_ids(session, user=request.user, is_host=is_host)
+    if is_host:
+        products = selectors.session_featured_products(session=session)
+        variants = state.variants_by_product([p.pk for p in products])
+        for product in products:
+            product.live_variants = variants[product.pk]
+        context["products"] = products
+        context["deal_form"] = DealForm(initial={"units": 5, "minutes": 5, "per_buyer_limit": 1})
     return render(request, "live/console.html", context)
 
 

@@ -96,6 +96,39 @@ def user_may_host(*, user, shop_id: int) -> bool:
     return ShopMember.objects.filter(shop_id=shop_id, user=user, role__in=HOST_ROLES).exists()
 
 
+def user_may_moderate(*, user, shop_id: int) -> bool:
+    """Who may moderate the chat of the shop's lives (live.chat.MODERATING_ROLES): its owner and
+    live hosts, the members it named chat moderators (LiveModerator, read afresh at every call, so
+    a moderator removed mid-live loses it at once), and platform staff."""
+    if is_platform_staff(user):
+        return True
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return (
+        ShopMember.objects.filter(shop_id=shop_id, user=user)
+        .filter(Q(role__in=HOST_ROLES) | Q(live_moderator__isnull=False))
+        .exists()
+    )
+
+
+def console_mode(*, user, shop_id: int) -> str | None:
+    """What the host console is for this user: "host" (the owner and live hosts run the live),
+    "moderate" (named chat moderators and platform staff: the chat only) or None (no console)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    member = (
+        ShopMember.objects.filter(shop_id=shop_id, user=user)
+        .values("role", named=Q(live_moderator__isnull=False))
+        .first()
+    )
+    if member and member["role"] in HOST_ROLES:
+        return "host"
+    if member and member["named"]:
+        return "moderate"
+    # Staff log into the admin, so a shopper (not is_staff) is spared the permission lookups.
+    return "moderate" if user.is_staff and is_platform_staff(user) else None
+
+
 def check_session_host(*, shop_id: int, host) -> None:
     """The presenter must be a member of the shop with the owner or host role (never just staff)."""
     if not ShopMember.objects.filter(shop_id=shop_id, user=host, role__in=HOST_ROLES).exists():

@@ -36,7 +36,7 @@ def live_room(request, session_id):
         "session": session,
         "shop": session.shop,
         "products": products,
-        "may_host": services.user_may_host(user=request.user, shop_id=session.shop_id),
+        "console_mode": services.console_mode(user=request.user, shop_id=session.shop_id),
         # Every "log in to …" link brings the shopper back to this room.
         "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}",
     }

@@ -1,6 +1,8 @@
 // The host console (templates/live/console.html): the room's socket (static/js/live-socket.js)
 // for chat, moderation and live numbers; the page's forms sent with fetch for go live, end,
-// pin and flash deals (each form also works on its own, without this script).
+// pin and flash deals (each form also works on its own, without this script). In moderation
+// mode (data-mode="moderate": the shop's chat moderators, platform staff) the page has only the
+// chat and the numbers, and every step below skips what is not there.
 // Plain JS, no inline script (CSP). Whatever a user wrote is set with textContent, never as HTML.
 (function () {
   "use strict";
@@ -24,6 +26,10 @@
 
   var userId = parseInt(root.dataset.userId, 10);
   var hostId = parseInt(root.dataset.hostId, 10);
+  // Whom this console may not mute or ban (the server refuses them too): the shop's owner and
+  // hosts, oneself, and for a moderator the other moderators. Rendered by the server.
+  var protectedIds = {};
+  (root.dataset.protectedIds || "").split(/\s+/).forEach(function (id) { if (id) protectedIds[id] = true; });
   var status = root.dataset.status;
   var numberFormat = new Intl.NumberFormat(document.documentElement.lang || "id");
 
@@ -63,8 +69,10 @@
       badge.className = "console-badge is-" + next;
     }
     if (next === "live") {
-      $("[data-console-go-live-form]").hidden = true;
-      $("[data-console-end-box]").hidden = false;
+      var goLive = $("[data-console-go-live-form]");
+      var endBox = $("[data-console-end-box]");
+      if (goLive) goLive.hidden = true;
+      if (endBox) endBox.hidden = false;
       $all("[data-console-live-panel]").forEach(function (panel) { panel.hidden = false; });
       var before = $("[data-console-before]");
       if (before) before.hidden = true;
@@ -199,8 +207,10 @@
     action(item, "release").hidden = !held;
     action(item, "highlight").hidden = held || !message.question;
     setAnswered(item, !!message.answered);
-    // The server refuses these for the host, the owner and oneself; hide what we already know.
-    var untouchable = !item.dataset.userId || message.user_id === userId || message.user_id === hostId;
+    // The server refuses these for the host, the owner and oneself (and a moderator for other
+    // moderators); offer nothing it would refuse.
+    var untouchable = !item.dataset.userId || message.user_id === userId || message.user_id === hostId ||
+      protectedIds[item.dataset.userId] === true;
     action(item, "mute").hidden = untouchable;
     action(item, "ban").hidden = untouchable;
     return item;

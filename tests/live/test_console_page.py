@@ -132,8 +132,11 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-@pytest.mark.parametrize("who", ["shopper", "other shop's owner", "shop staff", "chat moderator"])
-def test_the_console_does_not_exist_for_anyone_but_the_shops_hosts(who):
+@pytest.mark.parametrize(
+    "who", ["shopper", "other shop's owner", "shop staff", "another shop's chat moderator"]
+)
+def test_the_console_does_not_exist_for_anyone_but_the_shops_hosts_and_moderators(who):
+    # The shop's own chat moderators get it in moderation mode: tests/live/test_moderator_console.py.
     session = live_session(status=LiveStatus.LIVE)
     if who == "shopper":
         user = factories.UserFactory()
@@ -142,7 +145,7 @@ def test_the_console_does_not_exist_for_anyone_but_the_shops_hosts(who):
     elif who == "shop staff":
         user = factories.ShopMemberFactory(shop=session.shop, role=MemberRole.STAFF).user
     else:
-        member = factories.ShopMemberFactory(shop=session.shop, role=MemberRole.STAFF)
+        member = factories.ShopMemberFactory(shop=factories.ShopFactory(), role=MemberRole.STAFF)
         LiveModerator.objects.create(member=member)
         user = member.user
 
@@ -169,6 +172,7 @@ def test_the_owner_and_the_shops_live_hosts_get_the_console(who):
     assert root["data-session-id"] == str(session.pk)
     assert root["data-status"] == "live"
     assert root["data-ws-url"] == f"/ws/live/{session.pk}/"
+    assert root["data-mode"] == "host"
     assert response.context["session"] == session
 
 

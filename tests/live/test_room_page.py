@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from live import claims, deals
 from live.enums import LiveStatus
-from live.models import ChatMessage, FlashDeal, LiveSession
+from live.models import ChatMessage, FlashDeal, LiveModerator, LiveSession
 from shops.enums import Condition, MemberRole
 from shops.services import product_refresh_summary
 from tests import factories
@@ -435,6 +435,18 @@ def test_hosts_see_the_console_link_and_shoppers_do_not(room, client):
     assert not visit(client, room).find("data-live-console-link")
     other_shop_owner = factories.ShopMemberFactory(role=MemberRole.OWNER).user
     assert not visit(logged_in(other_shop_owner), room).find("data-live-console-link")
+
+
+def test_the_shops_chat_moderators_get_a_link_to_the_moderation_console(room):
+    member = factories.ShopMemberFactory(shop=room.shop, role=MemberRole.STAFF)
+    page_before = visit(logged_in(member.user), room)
+    LiveModerator.objects.create(member=member)
+
+    link = visit(logged_in(member.user), room).one("data-live-console-link")
+
+    assert not page_before.find("data-live-console-link")
+    assert link.attrs["href"] == reverse("live_console", args=[room.pk])
+    assert link.text == "Open moderation console"
 
 
 def test_logged_in_shopper_gets_the_chat_form_with_a_question_box_and_the_like_button(room):
