@@ -5,26 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('live', '0001_initial'),
-        ('orders', '0002_payment_paymentnotification_returnrequest_and_more'),
-        ('shops', '0004_product_allows_cod_product_rating_count_and_more'),
+        ("live", "0001_initial"),
+        ("orders", "0002_payment_paymentnotification_returnrequest_and_more"),
+        ("shops", "0004_product_allows_cod_product_rating_count_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='itemclaim',
-            name='itemclaim_status_valid',
+            model_name="itemclaim",
+            name="itemclaim_status_valid",
         ),
         migrations.AlterField(
-            model_name='itemclaim',
-            name='status',
-            field=models.CharField(choices=[('holding', 'Holding'), ('waiting', 'Waiting'), ('ordered', 'Ordered'), ('lapsed', 'Lapsed'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed: sold')], default='waiting', max_length=16),
+            model_name="itemclaim",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("holding", "Holding"),
+                    ("waiting", "Waiting"),
+                    ("ordered", "Ordered"),
+                    ("lapsed", "Lapsed"),
+                    ("withdrawn", "Withdrawn"),
+                    ("closed", "Closed: sold"),
+                ],
+                default="waiting",
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['holding', 'waiting', 'ordered', 'lapsed', 'withdrawn', 'closed'])), name='itemclaim_status_valid'),
+            model_name="itemclaim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["holding", "waiting", "ordered", "lapsed", "withdrawn", "closed"])
+                ),
+                name="itemclaim_status_valid",
+            ),
         ),
     ]

@@ -446,7 +446,7 @@ def test_the_shops_chat_moderators_get_a_link_to_the_moderation_console(room):
 
     assert not page_before.find("data-live-console-link")
     assert link.attrs["href"] == reverse("live_console", args=[room.pk])
-    assert link.text == "Open moderation console"
+    assert link.text == "Buka konsol moderasi"  # Indonesian, the default
 
 
 def test_logged_in_shopper_gets_the_chat_form_with_a_question_box_and_the_like_button(room):
