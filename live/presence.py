@@ -49,6 +49,12 @@ ROOM_KEY_TTL = 24 * 60 * 60
 LIKE_RATE = (30, 10)
 GREETING_INTERVAL = 60
 
+# Connections per process. A crowd acting at once (a thousand sockets closing when the live ends,
+# a wave of likes) waits its turn for one instead of failing: redis-py's default pool raises past
+# 100 connections.
+ASYNC_POOL_SIZE = 50
+ASYNC_POOL_WAIT_SECONDS = 20
+
 _async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis]" = (
     weakref.WeakKeyDictionary()
 )
@@ -59,7 +65,10 @@ def redis_async() -> "aioredis.Redis":
     loop = asyncio.get_running_loop()
     client = _async_clients.get(loop)
     if client is None:
-        client = aioredis.Redis.from_url(settings.REDIS_URL)
+        pool = aioredis.BlockingConnectionPool.from_url(
+            settings.REDIS_URL, max_connections=ASYNC_POOL_SIZE, timeout=ASYNC_POOL_WAIT_SECONDS
+        )
+        client = aioredis.Redis.from_pool(pool)
         _async_clients[loop] = client
     return client
 
