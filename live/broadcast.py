@@ -12,6 +12,7 @@ commits, and a channel layer that is down is logged, not raised: no order, payme
 change may fail because a message could not be delivered.
 """
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
@@ -33,9 +34,15 @@ def user_group(user_id: int) -> str:
     return f"live.user.{user_id}"
 
 
+def room_message(payload: dict) -> dict:
+    """The channel-layer message for `payload`, encoded once here rather than by each of the
+    thousand sockets it reaches (LiveRoomConsumer.room_event sends the text as it is)."""
+    return {"type": "room.event", "text": json.dumps(payload, ensure_ascii=False)}
+
+
 def _send_now(group: str, payload: dict) -> None:
     try:
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "room.event", "payload": payload})
+        async_to_sync(get_channel_layer().group_send)(group, room_message(payload))
     except Exception:
         logger.warning("live push to %s failed (%s)", group, payload.get("type"), exc_info=True)
 

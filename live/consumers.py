@@ -17,6 +17,7 @@ from datetime import datetime
 from importlib import import_module
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from live import chat, presence, video
-from live.broadcast import mods_group, room_group, user_group
+from live.broadcast import mods_group, room_group, room_message, user_group
 from live.chat import ChatRefused
 from live.models import LiveSession
 from live.state import room_state
@@ -140,6 +141,17 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
                 await step
             except Exception:
                 logger.warning("leaving live room failed at one step", exc_info=True)
+
+    async def dispatch(self, message):
+        # Channels (4.2+) runs close_old_connections in a worker thread before every handler: a
+        # thread hop for each message a socket is sent, most of daphne's CPU in a full room
+        # (docs/benchmarks.md, live_room). Every database call here goes through
+        # database_sync_to_async, which closes stale connections in its own thread before and
+        # after, so the hop buys nothing.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- Inbound --------------------------------------------------------------------------------
 
@@ -298,7 +310,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # --- From the channel layer -----------------------------------------------------------------
 
     async def room_event(self, event):
-        await self._send(event["payload"])
+        await self.send(text_data=event["text"])  # encoded once by broadcast.room_message
 
     async def user_banned(self, event):
         if self.room is not None and event["shop_id"] == self.room.shop_id:
@@ -329,4 +341,4 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._to_group(room_group(self.room.session_id), payload)
 
     async def _to_group(self, group: str, payload: dict):
-        await self.channel_layer.group_send(group, {"type": "room.event", "payload": payload})
+        await self.channel_layer.group_send(group, room_message(payload))

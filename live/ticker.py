@@ -36,7 +36,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from live import presence
-from live.broadcast import mods_group, room_group
+from live.broadcast import mods_group, room_group, room_message
 from live.services import session_numbers, session_stats_record
 from marketplace.money import format_rupiah
 
@@ -134,10 +134,10 @@ async def tick(*, session_id: int, channel_names: set[str]) -> dict[str, int] | 
         "orders": numbers["orders"],
         "deal": numbers["deal"],
     }
-    await layer.group_send(room_group(session_id), {"type": "room.event", "payload": payload})
+    await layer.group_send(room_group(session_id), room_message(payload))
     # Revenue is the shop's business, not the audience's.
     revenue = {"type": "revenue", "revenue": numbers["revenue"], "display": format_rupiah(numbers["revenue"])}
-    await layer.group_send(mods_group(session_id), {"type": "room.event", "payload": revenue})
+    await layer.group_send(mods_group(session_id), room_message(revenue))
     return stats
 
 

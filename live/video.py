@@ -72,7 +72,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from live import chat, presence
-from live.broadcast import room_group
+from live.broadcast import room_group, room_message
 from live.enums import LiveStatus
 from live.models import LiveSession
 from live.ticker import tick_seconds
@@ -277,9 +277,7 @@ class VideoSignalling(abc.ABC):
         await self.channel_layer.send(channel_name, {"type": "rtc.signal", "payload": payload})
 
     async def to_room(self, payload: dict[str, Any]) -> None:
-        await self.channel_layer.group_send(
-            room_group(self.room.session_id), {"type": "room.event", "payload": payload}
-        )
+        await self.channel_layer.group_send(room_group(self.room.session_id), room_message(payload))
 
 
 def signalling_for(*, room: chat.Room, channel_name: str, channel_layer, send: Send) -> VideoSignalling:
