@@ -142,7 +142,7 @@ def _daphne_command(port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "daphne",
+        "marketplace.wsserver",  # daphne as the Procfile starts it (on uvloop)
         "-b",
         "127.0.0.1",
         "-p",
