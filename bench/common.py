@@ -96,6 +96,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# How the Procfile starts daphne (on uvloop).
+DAPHNE = "marketplace.wsserver"
+
+
 @contextlib.contextmanager
 def serve(kind: str, env: dict[str, str]):
     """Start the site on a free port with `kind` of server; yields its base URL once /healthz answers."""
@@ -103,7 +107,7 @@ def serve(kind: str, env: dict[str, str]):
     bind = ["-b", "127.0.0.1", "-p", str(port)]
     listener = None
     if kind == "daphne":
-        commands = [[sys.executable, "-m", "daphne", *bind, "-v", "0", "marketplace.asgi:application"]]
+        commands = [[sys.executable, "-m", DAPHNE, *bind, "-v", "0", "marketplace.asgi:application"]]
     elif kind == "daphne2":
         # Two daphne processes accepting on one shared socket: how production uses both cores.
         listener = socket.socket()
@@ -113,7 +117,7 @@ def serve(kind: str, env: dict[str, str]):
         listener.set_inheritable(True)
         fd = str(listener.fileno())
         commands = [
-            [sys.executable, "-m", "daphne", "--fd", fd, "-v", "0", "marketplace.asgi:application"]
+            [sys.executable, "-m", DAPHNE, "--fd", fd, "-v", "0", "marketplace.asgi:application"]
             for _ in range(2)
         ]
     elif kind == "uvicorn":
