@@ -119,7 +119,10 @@ CACHES = {
 # Sessions live in PostgreSQL (losing Redis logs nobody out); the cache only speeds reads.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer")
+# Publish/subscribe: measured faster than RedisChannelLayer's queues and, unlike them, it never
+# drops a message a slow socket has not read yet (docs/benchmarks.md, live_room). A message
+# published while Redis is away is lost either way; clients re-read the room on reconnecting.
+CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="channels_redis.pubsub.RedisPubSubChannelLayer")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": CHANNEL_LAYER_BACKEND,
