@@ -119,10 +119,11 @@ CACHES = {
 # Sessions live in PostgreSQL (losing Redis logs nobody out); the cache only speeds reads.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Publish/subscribe: measured faster than RedisChannelLayer's queues and, unlike them, it never
-# drops a message a slow socket has not read yet (docs/benchmarks.md, live_room). A message
-# published while Redis is away is lost either way; clients re-read the room on reconnecting.
-CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="channels_redis.pubsub.RedisPubSubChannelLayer")
+# RedisChannelLayer until sockets learn of a Redis restart under RedisPubSubChannelLayer: the
+# benchmark's faster choice (docs/benchmarks.md, live_room) resubscribes by itself after one, so a
+# socket would stay open and silently miss what was pushed meanwhile instead of reconnecting and
+# reading the room again (tests/live/test_multiprocess.py).
+CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": CHANNEL_LAYER_BACKEND,
