@@ -133,3 +133,26 @@ def test_deploy_check_warns_when_the_dev_payment_gateway_would_take_payments():
     assert result.returncode == 1
     assert "orders.W001" in output
     assert "anyone can mark an order paid" in output
+
+
+def without_secret_key(*command: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG")}
+    env["DEBUG"] = "0"
+    return subprocess.run(
+        [sys.executable, *command], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_commands_that_only_read_the_code_run_without_a_secret_key():
+    result = without_secret_key("manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize("entry_point", ["marketplace.wsgi", "marketplace.asgi"])
+def test_the_servers_refuse_to_start_without_a_secret_key(entry_point):
+    result = without_secret_key("-c", f"import {entry_point}")
+
+    assert result.returncode != 0
+    assert "The SECRET_KEY setting must not be empty" in result.stderr
