@@ -85,34 +85,8 @@
 
   // --- Forms through fetch ----------------------------------------------------------------------
 
-  function csrfToken(form) {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    var field = form.querySelector("[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
-
-  // Posts the form and hands its JSON answer ({ok, message, error, ...}) to `done`.
   function post(form, done) {
-    var button = form.querySelector("[type=submit]");
-    if (button) button.disabled = true;
-    fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken(form) },
-    })
-      .then(
-        function (response) {
-          // A 403 (stale CSRF token) or 404 answers with a page, not JSON.
-          return response.json().catch(function () { return { ok: false, error: t("failed") }; });
-        },
-        function () { return { ok: false, error: t("network") }; }
-      )
-      .then(function (data) {
-        if (button) button.disabled = false;
-        done(data || { ok: false, error: t("failed") });
-      });
+    window.LapakLive.post(form, done, { failed: t("failed"), network: t("network") });
   }
 
   var formHandlers = {

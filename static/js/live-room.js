@@ -407,34 +407,8 @@
     if (yours) yours.hidden = true;
   }
 
-  function csrfToken(formElement) {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    var field = formElement.querySelector("[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
-
-  // Posts the form and hands its JSON answer ({ok, message, error, ...}) to `done`.
   function post(formElement, done) {
-    var button = formElement.querySelector("[type=submit]");
-    if (button) button.disabled = true;
-    fetch(formElement.action, {
-      method: "POST",
-      body: new FormData(formElement),
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken(formElement) },
-    })
-      .then(
-        function (response) {
-          // A 403 (stale CSRF token) or a 404 answers with a page, not JSON.
-          return response.json().catch(function () { return { ok: false, error: t("failed") }; });
-        },
-        function () { return { ok: false, error: t("network") }; }
-      )
-      .then(function (data) {
-        if (button) button.disabled = false;
-        done(data || { ok: false, error: t("failed") });
-      });
+    window.LapakLive.post(formElement, done, { failed: t("failed"), network: t("network") });
   }
 
   function claimAnswered(variantId, data) {

@@ -2,6 +2,7 @@
 // LapakLive.connect(element) opens /ws/live/<id>/ (from data-ws-url), reconnects with backoff,
 // resumes the chat from the last message id it saw, and hands each JSON event to the handlers
 // registered with on(type, fn) ("*" hears every event). The page's socket is LapakLive.current.
+// LapakLive.post(form, done, words) sends one of the room's or the console's forms with fetch.
 (function () {
   "use strict";
 
@@ -64,5 +65,36 @@
     return live;
   }
 
-  window.LapakLive = { connect: connect, current: null };
+  function csrfToken(form) {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var field = form.querySelector("[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  // Posts the form and hands its JSON answer ({ok, message, error, ...}) to `done`; `words`
+  // are the page's translated {failed, network} errors.
+  function post(form, done, words) {
+    var button = form.querySelector("[type=submit]");
+    if (button) button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken(form) },
+    })
+      .then(
+        function (response) {
+          // A 403 (stale CSRF token) or a 404 answers with a page, not JSON.
+          return response.json().catch(function () { return { ok: false, error: words.failed }; });
+        },
+        function () { return { ok: false, error: words.network }; }
+      )
+      .then(function (data) {
+        if (button) button.disabled = false;
+        done(data || { ok: false, error: words.failed });
+      });
+  }
+
+  window.LapakLive = { connect: connect, post: post, current: null };
 })();
