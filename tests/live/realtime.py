@@ -2,6 +2,7 @@
 
 import uuid
 
+from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -47,3 +48,20 @@ async def drain(comm) -> None:
     """Reads what is already queued (history, greetings) so the next receive is the test's."""
     while not await comm.receive_nothing(timeout=0.15):
         await comm.receive_output()
+
+
+def ban_and_mute_refusals(session_id: int, cookie: bytes, user_id: int) -> tuple[dict, dict]:
+    """Sync: the error events a moderator's socket gets for banning, then muting, `user_id`."""
+
+    async def scenario():
+        mod = communicator(session_id, cookie)
+        await mod.connect()
+        await drain(mod)
+        await mod.send_json_to({"type": "ban", "user_id": user_id})
+        ban_refusal = await receive_type(mod, "error")
+        await mod.send_json_to({"type": "mute", "user_id": user_id, "minutes": 10})
+        mute_refusal = await receive_type(mod, "error")
+        await mod.disconnect()
+        return ban_refusal, mute_refusal
+
+    return async_to_sync(scenario)()

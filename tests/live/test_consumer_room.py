@@ -18,6 +18,7 @@ from shops.enums import MemberRole, ShopStatus
 from tests.factories import ShopMemberFactory, UserFactory
 from tests.live.factories import live_session
 from tests.live.realtime import (
+    ban_and_mute_refusals,
     channel_layers_for_test,
     communicator,
     drain,
@@ -532,18 +533,7 @@ def test_a_moderator_cannot_mute_or_ban_the_owner_or_the_host(room, target):
     target_user = owner if target == "owner" else room.host
     mod_cookie = session_cookie(moderator)
 
-    async def scenario():
-        mod = communicator(room.pk, mod_cookie)
-        await mod.connect()
-        await drain(mod)
-        await mod.send_json_to({"type": "ban", "user_id": target_user.pk})
-        ban_refusal = await receive_type(mod, "error")
-        await mod.send_json_to({"type": "mute", "user_id": target_user.pk, "minutes": 10})
-        mute_refusal = await receive_type(mod, "error")
-        await mod.disconnect()
-        return ban_refusal, mute_refusal
-
-    ban_refusal, mute_refusal = async_to_sync(scenario)()
+    ban_refusal, mute_refusal = ban_and_mute_refusals(room.pk, mod_cookie, target_user.pk)
     assert ban_refusal["code"] == mute_refusal["code"] == "protected"
     assert not LiveBan.objects.exists()
     assert not LiveMute.objects.exists()

@@ -17,7 +17,14 @@ from live.models import ChatMessage, FlashDeal, LiveBan, LiveModerator, LiveMute
 from shops.enums import MemberRole
 from tests import factories
 from tests.live.factories import LiveSessionProductFactory, live_session
-from tests.live.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
+from tests.live.realtime import (
+    ban_and_mute_refusals,
+    channel_layers_for_test,
+    communicator,
+    drain,
+    receive_type,
+    session_cookie,
+)
 from tests.live.test_console_page import find, one, options
 from tests.live.test_console_page import tags as page_of
 
@@ -453,18 +460,7 @@ def test_platform_staff_cannot_mute_or_ban_the_owner_the_host_or_a_moderator(tar
     }[target]()
     staff_cookie = session_cookie(staff_by_group())
 
-    async def scenario():
-        mod = communicator(session.pk, staff_cookie)
-        await mod.connect()
-        await drain(mod)
-        await mod.send_json_to({"type": "ban", "user_id": target_user.pk})
-        ban_refusal = await receive_type(mod, "error")
-        await mod.send_json_to({"type": "mute", "user_id": target_user.pk, "minutes": 10})
-        mute_refusal = await receive_type(mod, "error")
-        await mod.disconnect()
-        return ban_refusal, mute_refusal
-
-    ban_refusal, mute_refusal = async_to_sync(scenario)()
+    ban_refusal, mute_refusal = ban_and_mute_refusals(session.pk, staff_cookie, target_user.pk)
     assert ban_refusal["code"] == mute_refusal["code"] == "protected"
     assert not LiveBan.objects.exists()
     assert not LiveMute.objects.exists()
