@@ -82,6 +82,10 @@ LAYERS = {
     "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
 }
 CEILING = "websockets (ceiling)"
+AIM_CHAT_P99_MS = 250
+# The layers whose sockets reconnect and read the room again after a Redis restart
+# (tests/live/test_multiprocess.py): RedisPubSubChannelLayer resubscribes silently instead.
+RESTART_SAFE = {"RedisChannelLayer"}
 # RedisChannelLayer's bounds, set explicitly (the values marketplace/settings.py defaults to, as in
 # production). At most CAPACITY messages wait per channel: in Redis per daphne process (one message
 # per group_send), and in the process per socket, where a full queue drops its oldest message
@@ -576,16 +580,28 @@ def delayed_wrk(url: str, args) -> dict:
 
 
 # --- Report -------------------------------------------------------------------------------------
-def choose_layer(results: dict, viewers: int, rate: float) -> str:
-    """Among the layers that lost nothing at the aim's load, the lowest chat p99."""
+def choose_layer(results: dict, viewers: int, rate: float) -> tuple[str, str]:
+    """(layer, why): among the layers that lost nothing at the aim's load, one that meets the
+    p99 aim and survives a Redis restart if there is one, else the lowest chat p99."""
     layers = [name for name in results if name != CEILING]
-    return min(
+
+    def at_aim(name):
+        return results[name][viewers]["rates"][rate]
+
+    chosen = min(
         layers,
         key=lambda name: (
-            results[name][viewers]["rates"][rate]["lost"] > 0,
-            results[name][viewers]["rates"][rate]["chat_p99"],
+            at_aim(name)["lost"] > 0,
+            not (at_aim(name)["chat_p99"] < AIM_CHAT_P99_MS and name in RESTART_SAFE),
+            at_aim(name)["chat_p99"],
         ),
     )
+    load = f"at {viewers} viewers and {rate:g} msg/s"
+    if at_aim(chosen)["chat_p99"] < AIM_CHAT_P99_MS and chosen in RESTART_SAFE:
+        why = f"nothing lost and chat p99 under {AIM_CHAT_P99_MS} ms {load}, and safe across a Redis restart"
+    else:
+        why = f"the lowest chat p99 with nothing lost {load}"
+    return chosen, why
 
 
 def ms(value: float) -> str:
@@ -673,8 +689,8 @@ def aims(results: dict, chosen: str, pages: dict | None, viewers: int, rate: flo
     block = results[chosen][viewers]
     per_socket = (block["idle_rss"] - block["base_rss"]) / block["opened"] / 1024
     lines = [
-        f"- {viewers} viewers at {rate:g} msg/s, chat p99 under 250 ms and nothing lost: "
-        f"**{'met' if at_aim['chat_p99'] < 250 and at_aim['lost'] == 0 else 'NOT met'}** "
+        f"- {viewers} viewers at {rate:g} msg/s, chat p99 under {AIM_CHAT_P99_MS} ms and nothing lost: "
+        f"**{'met' if at_aim['chat_p99'] < AIM_CHAT_P99_MS and at_aim['lost'] == 0 else 'NOT met'}** "
         f"(p99 {ms(at_aim['chat_p99'])} ms, {at_aim['lost']} of {at_aim['expected']:,} lost; "
         f"{at_aim['delivered_per_s']:,.0f} msg/s delivered of the {at_aim['offered_per_s']:,.0f} "
         "chat alone asks for).",
@@ -709,7 +725,7 @@ def page_rows(pages: dict) -> list[str]:
     return rows
 
 
-def report(args, results: dict, chosen: str, pages: dict | None, loads: dict) -> str:
+def report(args, results: dict, chosen: str, why: str, pages: dict | None, loads: dict) -> str:
     viewers, rate = max(args.sizes), min(args.rates)
     options = " ".join(sys.argv[1:])
     command = f'make bench-live ARGS="{options}"' if options else "make bench-live"
@@ -759,8 +775,7 @@ def report(args, results: dict, chosen: str, pages: dict | None, loads: dict) ->
             "",
         ]
     lines += [
-        f"**Chosen layer: {chosen}** (the lowest chat p99 with nothing lost at {viewers} viewers "
-        f"and {rate:g} msg/s). Aims:",
+        f"**Chosen layer: {chosen}** ({why}). Aims:",
         "",
         *aims(results, chosen, pages, viewers, rate),
     ]
@@ -843,7 +858,7 @@ def main() -> int:
             for target in targets
         }
         viewers, rate = max(args.sizes), min(args.rates)
-        chosen = choose_layer(results, viewers, rate)
+        chosen, why = choose_layer(results, viewers, rate)
         pages = None
         if not args.no_pages:
             target = next(target for target in targets if target.name == chosen)
@@ -855,7 +870,7 @@ def main() -> int:
             drop_database(env["DATABASE_URL"])
         redis_release(redis_url)
 
-    text = report(args, results, chosen, pages, loads)
+    text = report(args, results, chosen, why, pages, loads)
     if args.no_write:
         print(text)
     else:

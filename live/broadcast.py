@@ -1,7 +1,9 @@
 """Telling a live room what changed, from synchronous code (views, services, Celery jobs).
 
 The room's groups on the channel layer:
-- `live.<id>`: every socket in the room (viewers, anonymous or not, and the host console).
+- `live.<id>`: the whole room (viewers, anonymous or not, and the host console). Its members are
+  one channel per daphne process with sockets in the room, which hands each push to them
+  (live/local_room.py).
 - `live.<id>.mods`: the sockets of the owner, the host and the chat moderators.
 - `live.user.<user id>`: all sockets of one user, in any room.
 

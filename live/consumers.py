@@ -3,12 +3,15 @@
 Thin on purpose: parse the frame, call one function of live.chat (through
 database_sync_to_async), relay the result to the right group once it is committed.
 
-Groups: `live.<id>` (everyone in the room), `live.<id>.mods` (owner, host and moderators, who
-hear about held messages), `live.user.<user id>` (all of one user's sockets, to close them on a
-ban or tell them about a mute). Inbound events: see live.chat.EVENT_SCHEMAS. Outbound: history,
-state, chat, held, removed, answered, highlight, slow_mode, greeting, stats, notice, moderated,
-error; the pushes of live/broadcast.py (pinned, deal, deal_ended, purchase, order, item,
-item_yours, session, revenue); and the video signalling of live/video.py (rtc_*).
+Groups: `live.<id>.mods` (owner, host and moderators, who hear about held messages) and
+`live.user.<user id>` (all of one user's sockets, to close them on a ban or tell them about a
+mute). What goes to the whole room (`live.<id>`) reaches the socket through its process's
+live.local_room, one channel-layer subscription for all the room's sockets there.
+
+Inbound events: see live.chat.EVENT_SCHEMAS. Outbound: history, state, chat, held, removed,
+answered, highlight, slow_mode, greeting, stats, notice, moderated, error; the pushes of
+live/broadcast.py (pinned, deal, deal_ended, purchase, order, item, item_yours, session,
+revenue); and the video signalling of live/video.py (rtc_*).
 """
 
 import json
@@ -28,9 +31,9 @@ from django.utils.translation import gettext as _
 from live import chat, presence, video
 from live.broadcast import mods_group, room_group, room_message, user_group
 from live.chat import ChatRefused
+from live.local_room import room_join, room_leave
 from live.models import LiveSession
 from live.state import room_state
-from live.ticker import ticker_join, ticker_leave
 from marketplace.models import User
 
 logger = logging.getLogger(__name__)
@@ -67,6 +70,9 @@ def _last_id_from_query(scope) -> int | None:
 class LiveRoomConsumer(AsyncWebsocketConsumer):
     room: chat.Room | None = None
     groups_joined: list[str]
+    # Room pushes that came while connect() read the room: sent after it, in order (not None only
+    # then). The room's pushes reach this socket through live.local_room, not a group of its own.
+    held_pushes: list[str] | None = None
 
     async def connect(self):
         self.groups_joined = []
@@ -84,7 +90,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_BANNED)
             return
         room = self.room
-        groups = [room_group(room.session_id)]
+        groups = []
         if room.user_id is not None:
             groups.append(user_group(room.user_id))
         if room.role in chat.MODERATING_ROLES:
@@ -93,6 +99,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
+        self.held_pushes = []
+        await room_join(session_id=room.session_id, socket=self)
 
         visitor = f"u:{room.user_id}" if room.user_id is not None else f"c:{self.channel_name}"
         await presence.viewer_join(
@@ -101,7 +109,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             visitor=visitor,
             like_count=room.like_count,
         )
-        ticker_join(session_id=room.session_id, channel_name=self.channel_name)
         await self._send_history(_last_id_from_query(self.scope))
         # Pinned product, deal, item queues: read from PostgreSQL on every (re)connect, so a
         # client that missed pushes (a Redis restart, a dropped socket) shows the truth again.
@@ -112,6 +119,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self._to_room(
                 {"type": "greeting", "user_id": room.user_id, "name": self.scope["user"].public_name}
             )
+        while self.held_pushes:
+            await self.send(text_data=self.held_pushes.pop(0))
+        self.held_pushes = None
 
     async def disconnect(self, code):
         await self._leave()
@@ -135,7 +145,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             steps.append(
                 presence.viewer_leave(session_id=self.room.session_id, channel_name=self.channel_name)
             )
-            steps.append(ticker_leave(session_id=self.room.session_id, channel_name=self.channel_name))
+            steps.append(room_leave(session_id=self.room.session_id, socket=self))
         for step in steps:
             try:
                 await step
@@ -310,6 +320,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # --- From the channel layer -----------------------------------------------------------------
 
     async def room_event(self, event):
+        if self.held_pushes is not None:
+            self.held_pushes.append(event["text"])
+            return
         await self.send(text_data=event["text"])  # encoded once by broadcast.room_message
 
     async def user_banned(self, event):

@@ -38,7 +38,7 @@ def viewer_counts(*, session_ids: Iterable[int]) -> dict[int, int]:
 
 # --- The room's live counters (async, for the consumers) ---------------------------------------
 # Viewers: a sorted set per room of the open sockets' channel names, scored by when their process
-# last vouched for them (every tick, live/ticker.py); sockets of a process that died fall out after
+# last vouched for them (every tick, live/local_room.py); sockets of a process that died fall out after
 # VIEWER_STALE_SECONDS. Likes: one counter per room, seeded from LiveSession.like_count so a Redis
 # restart does not start the room from zero. Unique viewers: a HyperLogLog of user ids (anonymous
 # sockets count once each).

@@ -46,7 +46,7 @@ random tokens, never channel names; Redis maps them to channel names:
 
 Both expire (presence.ROOM_KEY_TTL) and are cleared when the publisher leaves or publishes
 again. A viewer leaving frees its slot. A socket whose daphne process died stops being vouched
-for in the room's presence set (live/ticker.py); its slot, or its publishing, is dropped at the
+for in the room's presence set (live/local_room.py); its slot, or its publishing, is dropped at the
 next admission, so a crash does not keep seats taken.
 
 A Janus backend: subclass VideoSignalling with the same methods. To the publisher's browser the
@@ -74,8 +74,8 @@ from django.utils.translation import ngettext
 from live import chat, presence
 from live.broadcast import room_group, room_message
 from live.enums import LiveStatus
+from live.local_room import tick_seconds
 from live.models import LiveSession
-from live.ticker import tick_seconds
 
 MAX_SDP_CHARS = 16 * 1024
 MAX_CANDIDATE_CHARS = 1024

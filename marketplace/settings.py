@@ -120,9 +120,10 @@ CACHES = {
 # Sessions live in PostgreSQL (losing Redis logs nobody out); the cache only speeds reads.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# RedisChannelLayer until sockets learn of a Redis restart under RedisPubSubChannelLayer: the
-# benchmark's faster choice (docs/benchmarks.md, live_room) resubscribes by itself after one, so a
-# socket would stay open and silently miss what was pushed meanwhile instead of reconnecting and
+# RedisChannelLayer: with each room's fan-out in its process (live/local_room.py) the two
+# channels-redis layers measure alike (docs/benchmarks.md, live_room), and only this one tells a
+# process that Redis went away; RedisPubSubChannelLayer resubscribes by itself after a restart, so
+# a socket would stay open and silently miss what was pushed meanwhile instead of reconnecting and
 # reading the room again (tests/live/test_multiprocess.py).
 CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="channels_redis.core.RedisChannelLayer")
 CHANNEL_LAYERS = {
@@ -142,7 +143,7 @@ if CHANNEL_LAYER_BACKEND == "channels_redis.core.RedisChannelLayer":
 # Where browsers open the live rooms' WebSockets: "" = this site (a proxy sends /ws/ to daphne),
 # or daphne's own origin when it listens apart, as with `make run` ("ws://127.0.0.1:8100").
 LIVE_WEBSOCKET_ORIGIN = env("LIVE_WEBSOCKET_ORIGIN", default="").rstrip("/")
-# How often a live room hears its viewer and like counts (live/ticker.py).
+# How often a live room hears its viewer and like counts (live/local_room.py).
 LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=2.0)
 # Which class relays live video signalling (live/video.py): peer to peer now, an SFU later.
 LIVE_VIDEO_BACKEND = env("LIVE_VIDEO_BACKEND", default="live.video.PeerToPeerSignalling")

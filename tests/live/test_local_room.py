@@ -1,0 +1,147 @@
+"""A room's sockets in one process share one channel-layer subscription (live/local_room.py):
+a push is received once per process and handed to each socket, in order, and a process that loses
+its channel layer closes the room's sockets so their clients reconnect and read the room again."""
+
+import asyncio
+import time
+
+import pytest
+import redis
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
+
+from live import broadcast, local_room
+from live import consumers as live_consumers
+from live.enums import LiveStatus
+from tests.factories import UserFactory
+from tests.live.factories import live_session
+from tests.live.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def room():
+    return live_session(status=LiveStatus.LIVE)
+
+
+def _group_members(session_id: int) -> int:
+    """How many channels the Redis channel layer holds in the room's group."""
+    config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    client = redis.Redis.from_url(config["hosts"][0])
+    try:
+        return client.zcard(f"{config['prefix']}:group:{broadcast.room_group(session_id)}")
+    finally:
+        client.close()
+
+
+def _push_from_another_process(session_id: int, text: str) -> None:
+    """What a view or a Celery job does (sync code, its own connection to the layer)."""
+    broadcast._send_now(broadcast.room_group(session_id), {"type": "notice", "code": "test", "message": text})
+
+
+def test_every_socket_hears_a_push_through_one_channel_per_process(settings, room):
+    settings.CHANNEL_LAYERS = channel_layers_for_test()
+    settings.LIVE_TICK_SECONDS = 30
+    cookie = session_cookie(UserFactory(username="pembeli"))
+
+    async def scenario():
+        comms = [communicator(room.pk, cookie), communicator(room.pk), communicator(room.pk)]
+        for comm in comms:
+            assert (await comm.connect(timeout=5))[0]
+            await drain(comm)
+        members_open = await asyncio.to_thread(_group_members, room.pk)
+        await asyncio.to_thread(_push_from_another_process, room.pk, "Diskon mulai")
+        heard = [await receive_type(comm, "notice", timeout=3) for comm in comms]
+        for comm in comms:
+            await comm.disconnect()
+        members_closed = await asyncio.to_thread(_group_members, room.pk)
+        return members_open, heard, members_closed
+
+    members_open, heard, members_closed = async_to_sync(scenario)()
+    assert members_open == 1  # not one per socket
+    assert [event["message"] for event in heard] == ["Diskon mulai"] * 3
+    assert members_closed == 0  # the last socket out takes the room's channel out of the group
+    assert not local_room._rooms
+
+
+def test_pushes_that_come_while_a_socket_reads_the_room_follow_its_history(settings, room, monkeypatch):
+    settings.CHANNEL_LAYERS = channel_layers_for_test()
+    settings.LIVE_TICK_SECONDS = 30
+    read_state = live_consumers.room_state
+
+    def slow_state(session_id):
+        # A push lands while this socket is still reading the room.
+        _push_from_another_process(session_id, "Selama membaca")
+        time.sleep(0.5)
+        return read_state(session_id)
+
+    async def scenario():
+        first = communicator(room.pk)  # keeps the room's channel subscribed already
+        assert (await first.connect(timeout=5))[0]
+        await drain(first)
+        monkeypatch.setattr(live_consumers, "room_state", slow_state)
+        late = communicator(room.pk)
+        assert (await late.connect(timeout=5))[0]
+        events = [await late.receive_json_from(timeout=3) for _ in range(3)]
+        await late.disconnect()
+        await first.disconnect()
+        return events
+
+    events = async_to_sync(scenario)()
+    assert [event["type"] for event in events] == ["history", "state", "notice"]
+    assert events[2]["message"] == "Selama membaca"
+
+
+class BreakingLayer(InMemoryChannelLayer):
+    """An in-memory layer whose receive fails, once told, for the channels in a room's group (a
+    room's fan-out; sockets are in none), as Redis's does when the server goes away."""
+
+    broken: asyncio.Event
+
+    async def receive(self, channel):
+        rooms = [group for group in self.groups if group.count(".") == 1]  # live.<id>
+        if not any(channel in self.groups[group] for group in rooms):
+            return await super().receive(channel)
+        received = asyncio.ensure_future(super().receive(channel))
+        broken = asyncio.ensure_future(type(self).broken.wait())
+        await asyncio.wait({received, broken}, return_when=asyncio.FIRST_COMPLETED)
+        if received.done():
+            broken.cancel()
+            return received.result()
+        received.cancel()
+        raise ConnectionError("Connection closed by server.")
+
+
+def test_a_process_that_loses_the_channel_layer_closes_the_rooms_sockets_to_reconnect(settings, room):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.BreakingLayer"}}
+    settings.LIVE_TICK_SECONDS = 30
+
+    async def scenario():
+        BreakingLayer.broken = asyncio.Event()
+        comms = [communicator(room.pk), communicator(room.pk)]
+        for comm in comms:
+            assert (await comm.connect(timeout=5))[0]
+            await drain(comm)
+        BreakingLayer.broken.set()
+        closes = [await comm.receive_output(timeout=3) for comm in comms]
+        for comm in comms:
+            await comm.disconnect()
+
+        # Back: the next socket of the room starts it afresh and hears pushes again.
+        BreakingLayer.broken = asyncio.Event()
+        again = communicator(room.pk)
+        assert (await again.connect(timeout=5))[0]
+        await drain(again)
+        await get_channel_layer().group_send(
+            broadcast.room_group(room.pk), broadcast.room_message({"type": "notice", "message": "Kembali"})
+        )
+        heard = await receive_type(again, "notice")
+        await again.disconnect()
+        return closes, heard
+
+    closes, heard = async_to_sync(scenario)()
+    assert closes == [{"type": "websocket.close", "code": local_room.CLOSE_RECONNECT}] * 2
+    assert heard["message"] == "Kembali"
+    assert not local_room._rooms
