@@ -129,7 +129,17 @@ CHANNEL_LAYER_BACKEND = env("CHANNEL_LAYER_BACKEND", default="channels_redis.cor
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": CHANNEL_LAYER_BACKEND,
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak")},
+        "CONFIG": {
+            # redis-py's pool refuses past 100 connections: a crowd of sockets (re)connecting at
+            # once, each joining its groups, would see most handshakes fail.
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=1000),
+                }
+            ],
+            "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak"),
+        },
     }
 }
 # Only RedisChannelLayer queues messages in Redis: at most `capacity` waiting per channel (and per

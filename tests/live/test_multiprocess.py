@@ -74,7 +74,8 @@ def _same_redis_as_the_servers(settings, redis_server, layer_prefix):
         alias: {**cache, "LOCATION": redis_server.url} for alias, cache in settings.CACHES.items()
     }
     layers = channel_layers_for_test(layer_prefix)
-    layers["default"]["CONFIG"]["hosts"] = [redis_server.url]
+    [host] = layers["default"]["CONFIG"]["hosts"]
+    layers["default"]["CONFIG"]["hosts"] = [{**host, "address": redis_server.url}]
     settings.CHANNEL_LAYERS = layers
 
 
