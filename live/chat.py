@@ -556,7 +556,13 @@ def _target(*, room: Room, user_id: int) -> User:
         raise UserNotFound() from None
     session = LiveSession.objects.only("shop_id", "host_id").get(pk=room.session_id)
     target_role = role_of(session=session, user_id=target.pk)
-    if target_role in PROTECTED_ROLES or (target_role == Role.MODERATOR and room.role == Role.MODERATOR):
+    if target_role in PROTECTED_ROLES:
+        raise TargetProtected()
+    # Moderators cannot act on each other, and a shop cannot silence the platform's staff
+    # moderating its room; the owner and host may still mute the moderators they named.
+    if target_role == Role.MODERATOR and (
+        room.role == Role.MODERATOR or User.objects.filter(platform_staff(), pk=target.pk).exists()
+    ):
         raise TargetProtected()
     return target
 

@@ -468,6 +468,25 @@ def test_platform_staff_cannot_mute_or_ban_the_owner_the_host_or_a_moderator(tar
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_channel_layer")
+@pytest.mark.parametrize("actor", ["owner", "host"])
+def test_the_shop_cannot_mute_or_ban_platform_staff_but_can_its_own_moderator(actor):
+    session = live_session(status=LiveStatus.LIVE)
+    shop_side = owner_of(session.shop) if actor == "owner" else session.host
+    cookie = session_cookie(shop_side)
+
+    ban_refusal, mute_refusal = ban_and_mute_refusals(session.pk, cookie, staff_by_group().pk)
+    assert ban_refusal["code"] == mute_refusal["code"] == "protected"
+    assert not LiveBan.objects.exists()
+    assert not LiveMute.objects.exists()
+
+    own_moderator = moderator_of(session.shop)
+    room = chat.room_open(session_id=session.pk, user=shop_side)
+    chat.chat_user_mute(room=room, user_id=own_moderator.pk, minutes=5)
+    assert LiveMute.objects.get().user == own_moderator
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_channel_layer")
 def test_a_named_moderator_cannot_mute_platform_staff_and_a_seller_elsewhere_cannot_moderate():
     session = live_session(status=LiveStatus.LIVE)
     staff = superuser()
