@@ -11,6 +11,7 @@ import uuid
 
 from django.db import connection
 
+from live import deals
 from live.checkout import live_checkout_place
 from live.enums import LiveStatus
 from orders.enums import PaymentMethod
@@ -58,4 +59,12 @@ def buy(buyer, address_id: int, session, *, payment_method: str = PaymentMethod.
         payment_method=payment_method,
         idempotency_key=uuid.uuid4().hex,
         **what,
+    )
+
+
+def host_launches(session, variant, **fields):
+    """The session's host launches a flash deal on one variant (price, units, duration_seconds,
+    per_buyer_limit as deals.deal_launch takes them)."""
+    return deals.deal_launch(
+        session=session, actor=session.host, product=variant.product, variant=variant, **fields
     )

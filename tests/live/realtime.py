@@ -50,6 +50,23 @@ async def drain(comm) -> None:
         await comm.receive_output()
 
 
+async def connect_all(session_id: int, *cookies: bytes | None) -> list:
+    """A connected socket per cookie (None: anonymous), each drained once all have joined (so no
+    greeting of a later one waits in an earlier one)."""
+    comms = [communicator(session_id, cookie) for cookie in cookies]
+    for comm in comms:
+        connected, _code = await comm.connect(timeout=5)
+        assert connected
+    for comm in comms:
+        await drain(comm)
+    return comms
+
+
+async def disconnect_all(comms) -> None:
+    for comm in comms:
+        await comm.disconnect()
+
+
 def ban_and_mute_refusals(session_id: int, cookie: bytes, user_id: int) -> tuple[dict, dict]:
     """Sync: the error events a moderator's socket gets for banning, then muting, `user_id`."""
 

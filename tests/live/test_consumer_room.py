@@ -21,6 +21,8 @@ from tests.live.realtime import (
     ban_and_mute_refusals,
     channel_layers_for_test,
     communicator,
+    connect_all,
+    disconnect_all,
     drain,
     receive_type,
     session_cookie,
@@ -350,21 +352,12 @@ def test_blocked_word_is_held_for_moderators_only(room, viewer):
     cookie, mod_cookie = session_cookie(viewer), session_cookie(moderator)
 
     async def scenario():
-        sender, mod, other = (
-            communicator(room.pk, cookie),
-            communicator(room.pk, mod_cookie),
-            communicator(room.pk),
-        )
-        for comm in (sender, mod, other):
-            await comm.connect()
-        for comm in (sender, mod, other):
-            await drain(comm)
+        sender, mod, other = await connect_all(room.pk, cookie, mod_cookie, None)
         await sender.send_json_to({"type": "chat", "text": "Admin GOBLOK banget"})
         notice = await receive_type(sender, "notice")
         held = await receive_type(mod, "held")
         other_quiet = await other.receive_nothing(timeout=0.3)
-        for comm in (sender, mod, other):
-            await comm.disconnect()
+        await disconnect_all((sender, mod, other))
         return notice, held, other_quiet
 
     notice, held, other_quiet = async_to_sync(scenario)()

@@ -14,7 +14,7 @@ from orders.models import Checkout, Order
 from orders.services import CheckoutError, Line, checkout_place, order_cancel, orders_expire_unpaid
 from shops.models import ProductVariant
 from tests.factories import UserFactory
-from tests.live.buying import buy, live_with_item
+from tests.live.buying import buy, host_launches, live_with_item
 from tests.orders.factories import AddressFactory, make_buyers
 
 DEAL_PRICE = 49_000
@@ -30,9 +30,7 @@ def _english():
 def launch(session, variant, **overrides):
     fields = {"price": DEAL_PRICE, "units": 5, "duration_seconds": 120, "per_buyer_limit": 1}
     fields.update(overrides)
-    return deals.deal_launch(
-        session=session, actor=session.host, product=variant.product, variant=variant, **fields
-    )
+    return host_launches(session, variant, **fields)
 
 
 def expire(deal):

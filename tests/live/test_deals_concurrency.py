@@ -9,7 +9,7 @@ from live.enums import FlashClaimStatus
 from live.models import FlashDeal, FlashDealClaim, LiveOrder
 from orders.models import Checkout, Order, OrderItem
 from shops.models import ProductVariant
-from tests.live.buying import buy, live_with_item, run_at_once
+from tests.live.buying import buy, host_launches, live_with_item, run_at_once
 from tests.orders.factories import fast_password_hashing, make_buyers
 
 pytestmark = [
@@ -23,15 +23,7 @@ DEAL_PRICE = 25_000
 def test_a_hundred_buyers_racing_for_five_deal_units_get_exactly_five_orders():
     # given: a running deal of 5 units on a variant with plenty of stock, and 100 buyers
     session, variant = live_with_item(stock=50, price=100_000)
-    deal = deals.deal_launch(
-        session=session,
-        actor=session.host,
-        product=variant.product,
-        variant=variant,
-        price=DEAL_PRICE,
-        units=5,
-        duration_seconds=300,
-    )
+    deal = host_launches(session, variant, price=DEAL_PRICE, units=5, duration_seconds=300)
     buyers = make_buyers(100)
 
     # when: all of them buy the deal at the same moment
@@ -56,15 +48,8 @@ def test_a_hundred_buyers_racing_for_five_deal_units_get_exactly_five_orders():
 
 def test_the_per_buyer_limit_holds_when_one_buyer_races_themselves():
     session, variant = live_with_item(stock=50)
-    deal = deals.deal_launch(
-        session=session,
-        actor=session.host,
-        product=variant.product,
-        variant=variant,
-        price=DEAL_PRICE,
-        units=20,
-        duration_seconds=300,
-        per_buyer_limit=2,
+    deal = host_launches(
+        session, variant, price=DEAL_PRICE, units=20, duration_seconds=300, per_buyer_limit=2
     )
     buyer, address_id = make_buyers(1)[0]
 
@@ -85,15 +70,7 @@ def test_the_per_buyer_limit_holds_when_one_buyer_races_themselves():
 
 def test_the_end_job_racing_a_stop_ends_the_deal_once():
     session, variant = live_with_item()
-    deal = deals.deal_launch(
-        session=session,
-        actor=session.host,
-        product=variant.product,
-        variant=variant,
-        price=DEAL_PRICE,
-        units=5,
-        duration_seconds=300,
-    )
+    deal = host_launches(session, variant, price=DEAL_PRICE, units=5, duration_seconds=300)
     claim = deals.deal_claim(buyer=make_buyers(1)[0][0], deal=deal)
 
     results = run_at_once(

@@ -16,7 +16,15 @@ from live import consumers as live_consumers
 from live.enums import LiveStatus
 from tests.factories import UserFactory
 from tests.live.factories import live_session
-from tests.live.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
+from tests.live.realtime import (
+    channel_layers_for_test,
+    communicator,
+    connect_all,
+    disconnect_all,
+    drain,
+    receive_type,
+    session_cookie,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,15 +55,11 @@ def test_every_socket_hears_a_push_through_one_channel_per_process(settings, roo
     cookie = session_cookie(UserFactory(username="pembeli"))
 
     async def scenario():
-        comms = [communicator(room.pk, cookie), communicator(room.pk), communicator(room.pk)]
-        for comm in comms:
-            assert (await comm.connect(timeout=5))[0]
-            await drain(comm)
+        comms = await connect_all(room.pk, cookie, None, None)
         members_open = await asyncio.to_thread(_group_members, room.pk)
         await asyncio.to_thread(_push_from_another_process, room.pk, "Diskon mulai")
         heard = [await receive_type(comm, "notice", timeout=3) for comm in comms]
-        for comm in comms:
-            await comm.disconnect()
+        await disconnect_all(comms)
         members_closed = await asyncio.to_thread(_group_members, room.pk)
         return members_open, heard, members_closed
 

@@ -21,6 +21,8 @@ from tests.live.realtime import (
     ban_and_mute_refusals,
     channel_layers_for_test,
     communicator,
+    connect_all,
+    disconnect_all,
     drain,
     receive_type,
     session_cookie,
@@ -414,15 +416,7 @@ def test_platform_staff_review_held_messages_delete_and_mute_over_the_socket():
     staff_cookie, viewer_cookie = session_cookie(staff), session_cookie(viewer)
 
     async def scenario():
-        mod, comm, watcher = (
-            communicator(session.pk, staff_cookie),
-            communicator(session.pk, viewer_cookie),
-            communicator(session.pk),
-        )
-        for socket in (mod, comm, watcher):
-            await socket.connect()
-        for socket in (mod, comm, watcher):
-            await drain(socket)
+        mod, comm, watcher = await connect_all(session.pk, staff_cookie, viewer_cookie, None)
         await comm.send_json_to({"type": "chat", "text": "WA aja 0812345678"})
         held = await receive_type(mod, "held")
         await mod.send_json_to({"type": "delete", "message_id": rude.pk})
@@ -430,8 +424,7 @@ def test_platform_staff_review_held_messages_delete_and_mute_over_the_socket():
         await mod.send_json_to({"type": "mute", "user_id": viewer.pk, "minutes": 15})
         acknowledged = await receive_type(mod, "moderated")
         told = await receive_type(comm, "error")
-        for socket in (mod, comm, watcher):
-            await socket.disconnect()
+        await disconnect_all((mod, comm, watcher))
         return held, removed, acknowledged, told
 
     held, removed, acknowledged, told = async_to_sync(scenario)()

@@ -20,7 +20,7 @@ from orders.models import Order
 from shops.models import ProductVariant
 from tests import servers
 from tests.factories import UserFactory
-from tests.live.buying import buy, live_with_item
+from tests.live.buying import buy, host_launches, live_with_item
 from tests.live.processes import CLOSE_BANNED, RedisServer, RoomClient, console_post
 from tests.live.realtime import channel_layers_for_test, session_cookie
 from tests.orders.factories import AddressFactory, fast_password_hashing, make_variant
@@ -233,16 +233,7 @@ def test_after_a_redis_restart_viewers_reconnect_and_read_everything_written_mea
     session, variant = live_room()
     pinned_later = make_variant(shop=session.shop, price=80_000, stock=5, title="Kemeja flanel")
     services.session_pin(session=session, actor=session.host, product=variant.product)
-    deal = deals.deal_launch(
-        session=session,
-        actor=session.host,
-        product=variant.product,
-        variant=variant,
-        price=DEAL_PRICE,
-        units=5,
-        duration_seconds=600,
-        per_buyer_limit=2,
-    )
+    deal = host_launches(session, variant, price=DEAL_PRICE, units=5, duration_seconds=600, per_buyer_limit=2)
     gita, hana, kiki, lina = (UserFactory(username=name) for name in ("gita", "hana", "kiki", "lina"))
     # Two sockets on each process: every one of them must come back, not only the first.
     viewers = [

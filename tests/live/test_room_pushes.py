@@ -19,8 +19,15 @@ from orders.enums import OrderStatus, PaymentMethod
 from orders.services import order_transition
 from shops.enums import Condition, MemberRole
 from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.buying import buy, live_with_item
-from tests.live.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
+from tests.live.buying import buy, host_launches, live_with_item
+from tests.live.realtime import (
+    channel_layers_for_test,
+    communicator,
+    connect_all,
+    disconnect_all,
+    receive_type,
+    session_cookie,
+)
 from tests.orders.factories import AddressFactory, make_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,23 +46,6 @@ def room():
     session, variant = live_with_item(stock=20, price=150_000)
     LiveSessionProduct.objects.create(session=session, product=variant.product, position=0)
     return session, variant
-
-
-def _connect_all(session_id, *cookies):
-    async def connect():
-        comms = [communicator(session_id, cookie) for cookie in cookies]
-        for comm in comms:
-            connected, _code = await comm.connect()
-            assert connected
-            await drain(comm)
-        return comms
-
-    return connect()
-
-
-async def _close(comms):
-    for comm in comms:
-        await comm.disconnect()
 
 
 def _host_client(session) -> Client:
@@ -78,16 +68,7 @@ def test_a_socket_reads_pinned_product_and_running_deal_on_connect(room):
     # listening (as when Redis restarted)
     session, variant = room
     services.session_pin(session=session, actor=session.host, product=variant.product)
-    deal = deals.deal_launch(
-        session=session,
-        actor=session.host,
-        product=variant.product,
-        variant=variant,
-        price=99_000,
-        units=5,
-        duration_seconds=300,
-        per_buyer_limit=2,
-    )
+    deal = host_launches(session, variant, price=99_000, units=5, duration_seconds=300, per_buyer_limit=2)
     deals.deal_claim(buyer=UserFactory(), deal=deal, quantity=2)
 
     async def scenario():
@@ -124,12 +105,12 @@ def test_pinning_from_the_console_reaches_every_viewer_and_unpinning_too(room):
     url = reverse("live_console_pin", args=[session.pk])
 
     async def scenario():
-        anonymous, shopper = await _connect_all(session.pk, None, cookie)
+        anonymous, shopper = await connect_all(session.pk, None, cookie)
         answer = await database_sync_to_async(_post_json)(host, url, {"product": variant.product_id})
         pinned = [await receive_type(c, "pinned") for c in (anonymous, shopper)]
         await database_sync_to_async(_post_json)(host, url, {"product": ""})
         unpinned = await receive_type(anonymous, "pinned")
-        await _close([anonymous, shopper])
+        await disconnect_all([anonymous, shopper])
         return answer, pinned, unpinned
 
     answer, pinned, unpinned = async_to_sync(scenario)()
@@ -164,7 +145,7 @@ def test_flash_deal_start_units_and_stop_are_pushed_to_all_viewers(room, setting
     buyer = UserFactory()
 
     async def scenario():
-        first, second = await _connect_all(session.pk, None, None)
+        first, second = await connect_all(session.pk, None, None)
         answer = await database_sync_to_async(_post_json)(
             host,
             reverse("live_console_deal_launch", args=[session.pk]),
@@ -182,15 +163,15 @@ def test_flash_deal_start_units_and_stop_are_pushed_to_all_viewers(room, setting
         await database_sync_to_async(deals.deal_claim)(buyer=buyer, deal=deal, quantity=2)
         # Units left ride on the next tick, not one push per claim.
         settings.LIVE_TICK_SECONDS = 0.2
-        await _close([first, second])
-        (watcher,) = await _connect_all(session.pk, None)
+        await disconnect_all([first, second])
+        (watcher,) = await connect_all(session.pk, None)
         stats = await receive_type(watcher, "stats", timeout=3)
         settings.LIVE_TICK_SECONDS = 30
         await database_sync_to_async(_post_json)(
             host, reverse("live_console_deal_stop", args=[session.pk, deal.pk])
         )
         ended = await receive_type(watcher, "deal_ended")
-        await _close([watcher])
+        await disconnect_all([watcher])
         return answer, started, stats, ended, deal
 
     answer, started, stats, ended, deal = async_to_sync(scenario)()
@@ -208,18 +189,10 @@ def test_flash_deal_start_units_and_stop_are_pushed_to_all_viewers(room, setting
 
 def test_a_deal_whose_time_is_up_ends_for_everyone_without_the_console(room):
     session, variant = room
-    deal = deals.deal_launch(
-        session=session,
-        actor=session.host,
-        product=variant.product,
-        variant=variant,
-        price=75_000,
-        units=5,
-        duration_seconds=60,
-    )
+    deal = host_launches(session, variant, price=75_000, units=5, duration_seconds=60)
 
     async def scenario():
-        first, second = await _connect_all(session.pk, None, None)
+        first, second = await connect_all(session.pk, None, None)
         past = timezone.now() - timedelta(seconds=1)
         await database_sync_to_async(FlashDeal.objects.filter(pk=deal.pk).update)(
             started_at=past - timedelta(minutes=1), ends_at=past
@@ -227,7 +200,7 @@ def test_a_deal_whose_time_is_up_ends_for_everyone_without_the_console(room):
         # The beat job's work (live.tasks.end_due_flash_deals).
         ended = await database_sync_to_async(deals.deals_end_due)()
         events = [await receive_type(c, "deal_ended") for c in (first, second)]
-        await _close([first, second])
+        await disconnect_all([first, second])
         return ended, events
 
     ended, events = async_to_sync(scenario)()
@@ -242,14 +215,14 @@ def test_a_refused_deal_launch_answers_the_reason_and_pushes_nothing(room):
     host = _host_client(session)
 
     async def scenario():
-        (viewer,) = await _connect_all(session.pk, None)
+        (viewer,) = await connect_all(session.pk, None)
         answer = await database_sync_to_async(_post_json)(
             host,
             reverse("live_console_deal_launch", args=[session.pk]),
             {"product": variant.product_id, "price": 150_000, "units": 5, "minutes": 2, "per_buyer_limit": 1},
         )
         quiet = await viewer.receive_nothing(timeout=0.5)
-        await _close([viewer])
+        await disconnect_all([viewer])
         return answer, quiet
 
     answer, quiet = async_to_sync(scenario)()
@@ -270,12 +243,12 @@ def test_a_purchase_toasts_the_room_and_only_the_host_sees_the_order(room):
     host_cookie = session_cookie(session.host)
 
     async def scenario():
-        viewer, host = await _connect_all(session.pk, viewer_cookie, host_cookie)
+        viewer, host = await connect_all(session.pk, viewer_cookie, host_cookie)
         await database_sync_to_async(buy)(buyer, address.pk, session, variant=variant)
         toast = await receive_type(viewer, "purchase")
         order = await receive_type(host, "order")
         viewer_hears_nothing_more = await viewer.receive_nothing(timeout=0.5)
-        await _close([viewer, host])
+        await disconnect_all([viewer, host])
         return toast, order, viewer_hears_nothing_more
 
     toast, order, quiet = async_to_sync(scenario)()
@@ -300,7 +273,7 @@ def test_one_off_queue_is_shown_to_all_and_the_next_in_line_is_told_when_it_pass
     second_cookie = session_cookie(second)
 
     async def scenario():
-        watcher, second_socket = await _connect_all(session.pk, None, second_cookie)
+        watcher, second_socket = await connect_all(session.pk, None, second_cookie)
         holding = await database_sync_to_async(claims.item_claim)(buyer=first, session=session, variant=item)
         held = await receive_type(watcher, "item")
         await database_sync_to_async(claims.item_claim)(buyer=second, session=session, variant=item)
@@ -309,7 +282,7 @@ def test_one_off_queue_is_shown_to_all_and_the_next_in_line_is_told_when_it_pass
         yours = await receive_type(second_socket, "item_yours")
         after = await receive_type(watcher, "item")
         watcher_told_nothing = await watcher.receive_nothing(timeout=0.3)
-        await _close([watcher, second_socket])
+        await disconnect_all([watcher, second_socket])
         return held, queued, yours, after, watcher_told_nothing
 
     held, queued, yours, after, quiet = async_to_sync(scenario)()
@@ -335,7 +308,7 @@ def test_when_the_holder_pays_the_line_behind_closes_and_each_waiting_buyer_is_t
     waiting_cookie = session_cookie(waiting)
 
     async def scenario():
-        watcher, waiting_socket = await _connect_all(session.pk, None, waiting_cookie)
+        watcher, waiting_socket = await connect_all(session.pk, None, waiting_cookie)
         hold = await database_sync_to_async(claims.item_claim)(buyer=holder, session=session, variant=item)
         await database_sync_to_async(claims.item_claim)(buyer=waiting, session=session, variant=item)
         checkout = await database_sync_to_async(buy)(
@@ -355,7 +328,7 @@ def test_when_the_holder_pays_the_line_behind_closes_and_each_waiting_buyer_is_t
         queue = await receive_type(watcher, "item")
         while queue["held"] or queue["waiting"]:  # the earlier queue changes come first
             queue = await receive_type(watcher, "item")
-        await _close([watcher, waiting_socket])
+        await disconnect_all([watcher, waiting_socket])
         return gone, queue
 
     gone, queue = async_to_sync(scenario)()
@@ -374,27 +347,18 @@ def test_when_the_holder_pays_the_line_behind_closes_and_each_waiting_buyer_is_t
 
 def test_ending_the_live_tells_the_room_and_returns_unordered_deal_units(room):
     session, variant = room
-    deal = deals.deal_launch(
-        session=session,
-        actor=session.host,
-        product=variant.product,
-        variant=variant,
-        price=75_000,
-        units=5,
-        duration_seconds=300,
-        per_buyer_limit=3,
-    )
+    deal = host_launches(session, variant, price=75_000, units=5, duration_seconds=300, per_buyer_limit=3)
     claim = deals.deal_claim(buyer=UserFactory(), deal=deal, quantity=3)
     host = _host_client(session)
 
     async def scenario():
-        (viewer,) = await _connect_all(session.pk, None)
+        (viewer,) = await connect_all(session.pk, None)
         answer = await database_sync_to_async(_post_json)(
             host, reverse("live_console_end", args=[session.pk])
         )
         ended_deal = await receive_type(viewer, "deal_ended")
         ended = await receive_type(viewer, "session")
-        await _close([viewer])
+        await disconnect_all([viewer])
         return answer, ended_deal, ended
 
     answer, ended_deal, ended = async_to_sync(scenario)()
