@@ -62,7 +62,7 @@ async def connect_all(session_id: int, *cookies: bytes | None) -> list:
     return comms
 
 
-async def disconnect_all(comms) -> None:
+async def disconnect_all(*comms) -> None:
     for comm in comms:
         await comm.disconnect()
 

@@ -357,7 +357,7 @@ def test_blocked_word_is_held_for_moderators_only(room, viewer):
         notice = await receive_type(sender, "notice")
         held = await receive_type(mod, "held")
         other_quiet = await other.receive_nothing(timeout=0.3)
-        await disconnect_all((sender, mod, other))
+        await disconnect_all(sender, mod, other)
         return notice, held, other_quiet
 
     notice, held, other_quiet = async_to_sync(scenario)()

@@ -59,7 +59,7 @@ def test_every_socket_hears_a_push_through_one_channel_per_process(settings, roo
         members_open = await asyncio.to_thread(_group_members, room.pk)
         await asyncio.to_thread(_push_from_another_process, room.pk, "Diskon mulai")
         heard = [await receive_type(comm, "notice", timeout=3) for comm in comms]
-        await disconnect_all(comms)
+        await disconnect_all(*comms)
         members_closed = await asyncio.to_thread(_group_members, room.pk)
         return members_open, heard, members_closed
 

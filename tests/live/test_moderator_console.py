@@ -424,7 +424,7 @@ def test_platform_staff_review_held_messages_delete_and_mute_over_the_socket():
         await mod.send_json_to({"type": "mute", "user_id": viewer.pk, "minutes": 15})
         acknowledged = await receive_type(mod, "moderated")
         told = await receive_type(comm, "error")
-        await disconnect_all((mod, comm, watcher))
+        await disconnect_all(mod, comm, watcher)
         return held, removed, acknowledged, told
 
     held, removed, acknowledged, told = async_to_sync(scenario)()

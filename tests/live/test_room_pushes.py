@@ -110,7 +110,7 @@ def test_pinning_from_the_console_reaches_every_viewer_and_unpinning_too(room):
         pinned = [await receive_type(c, "pinned") for c in (anonymous, shopper)]
         await database_sync_to_async(_post_json)(host, url, {"product": ""})
         unpinned = await receive_type(anonymous, "pinned")
-        await disconnect_all([anonymous, shopper])
+        await disconnect_all(anonymous, shopper)
         return answer, pinned, unpinned
 
     answer, pinned, unpinned = async_to_sync(scenario)()
@@ -163,7 +163,7 @@ def test_flash_deal_start_units_and_stop_are_pushed_to_all_viewers(room, setting
         await database_sync_to_async(deals.deal_claim)(buyer=buyer, deal=deal, quantity=2)
         # Units left ride on the next tick, not one push per claim.
         settings.LIVE_TICK_SECONDS = 0.2
-        await disconnect_all([first, second])
+        await disconnect_all(first, second)
         (watcher,) = await connect_all(session.pk, None)
         stats = await receive_type(watcher, "stats", timeout=3)
         settings.LIVE_TICK_SECONDS = 30
@@ -171,7 +171,7 @@ def test_flash_deal_start_units_and_stop_are_pushed_to_all_viewers(room, setting
             host, reverse("live_console_deal_stop", args=[session.pk, deal.pk])
         )
         ended = await receive_type(watcher, "deal_ended")
-        await disconnect_all([watcher])
+        await disconnect_all(watcher)
         return answer, started, stats, ended, deal
 
     answer, started, stats, ended, deal = async_to_sync(scenario)()
@@ -200,7 +200,7 @@ def test_a_deal_whose_time_is_up_ends_for_everyone_without_the_console(room):
         # The beat job's work (live.tasks.end_due_flash_deals).
         ended = await database_sync_to_async(deals.deals_end_due)()
         events = [await receive_type(c, "deal_ended") for c in (first, second)]
-        await disconnect_all([first, second])
+        await disconnect_all(first, second)
         return ended, events
 
     ended, events = async_to_sync(scenario)()
@@ -222,7 +222,7 @@ def test_a_refused_deal_launch_answers_the_reason_and_pushes_nothing(room):
             {"product": variant.product_id, "price": 150_000, "units": 5, "minutes": 2, "per_buyer_limit": 1},
         )
         quiet = await viewer.receive_nothing(timeout=0.5)
-        await disconnect_all([viewer])
+        await disconnect_all(viewer)
         return answer, quiet
 
     answer, quiet = async_to_sync(scenario)()
@@ -248,7 +248,7 @@ def test_a_purchase_toasts_the_room_and_only_the_host_sees_the_order(room):
         toast = await receive_type(viewer, "purchase")
         order = await receive_type(host, "order")
         viewer_hears_nothing_more = await viewer.receive_nothing(timeout=0.5)
-        await disconnect_all([viewer, host])
+        await disconnect_all(viewer, host)
         return toast, order, viewer_hears_nothing_more
 
     toast, order, quiet = async_to_sync(scenario)()
@@ -282,7 +282,7 @@ def test_one_off_queue_is_shown_to_all_and_the_next_in_line_is_told_when_it_pass
         yours = await receive_type(second_socket, "item_yours")
         after = await receive_type(watcher, "item")
         watcher_told_nothing = await watcher.receive_nothing(timeout=0.3)
-        await disconnect_all([watcher, second_socket])
+        await disconnect_all(watcher, second_socket)
         return held, queued, yours, after, watcher_told_nothing
 
     held, queued, yours, after, quiet = async_to_sync(scenario)()
@@ -328,7 +328,7 @@ def test_when_the_holder_pays_the_line_behind_closes_and_each_waiting_buyer_is_t
         queue = await receive_type(watcher, "item")
         while queue["held"] or queue["waiting"]:  # the earlier queue changes come first
             queue = await receive_type(watcher, "item")
-        await disconnect_all([watcher, waiting_socket])
+        await disconnect_all(watcher, waiting_socket)
         return gone, queue
 
     gone, queue = async_to_sync(scenario)()
@@ -358,7 +358,7 @@ def test_ending_the_live_tells_the_room_and_returns_unordered_deal_units(room):
         )
         ended_deal = await receive_type(viewer, "deal_ended")
         ended = await receive_type(viewer, "session")
-        await disconnect_all([viewer])
+        await disconnect_all(viewer)
         return answer, ended_deal, ended
 
     answer, ended_deal, ended = async_to_sync(scenario)()

@@ -17,7 +17,13 @@ from live.models import ChatMessage, LiveModerator
 from shops.enums import MemberRole
 from tests.factories import ShopMemberFactory, UserFactory
 from tests.live.factories import live_session
-from tests.live.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
+from tests.live.realtime import (
+    channel_layers_for_test,
+    connect_all,
+    disconnect_all,
+    receive_type,
+    session_cookie,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,10 +62,7 @@ def _viewers(count):
 
 
 async def _connected(session_id, cookie=None):
-    comm = communicator(session_id, cookie)
-    connected, _code = await comm.connect()
-    assert connected
-    await drain(comm)
+    (comm,) = await connect_all(session_id, cookie)
     return comm
 
 
@@ -84,11 +87,6 @@ async def _heard(comm, timeout=0.3) -> list[str]:
         if event_type.startswith("rtc_"):
             types.append(event_type)
     return types
-
-
-async def _disconnect(*comms):
-    for comm in comms:
-        await comm.disconnect()
 
 
 # --- Publishing ---------------------------------------------------------------------------------
@@ -119,7 +117,7 @@ def test_only_the_host_or_the_owner_may_publish(room):
         host = await _publishing(room.pk, host_cookie)
         host_announced = await receive_type(watcher, "rtc_publisher")
         replaced = await receive_type(owner_comm, "rtc_unavailable")
-        await _disconnect(watcher, owner_comm, host)
+        await disconnect_all(watcher, owner_comm, host)
         return refusals, announced_before, owner_announced, host_announced, replaced
 
     refusals, announced_before, owner_announced, host_announced, replaced = async_to_sync(scenario)()
@@ -174,7 +172,7 @@ def test_an_offer_reaches_only_the_viewer_it_is_addressed_to(room):
         candidate = await receive_type(first, "rtc_ice")
         second_quiet = await _heard(second)
         channels = await presence.redis_async().hgetall(f"live:video:{room.pk}:peers")
-        await _disconnect(host, first, second)
+        await disconnect_all(host, first, second)
         return first_peer, second_peer, offer, candidate, second_quiet, channels
 
     first_peer, second_peer, offer, candidate, second_quiet, channels = async_to_sync(scenario)()
@@ -209,7 +207,7 @@ def test_answers_and_candidates_reach_only_the_publisher(room):
         candidate = await receive_type(host, "rtc_ice")
         owner_quiet = await _heard(owner_comm)
         other_quiet = await _heard(other)
-        await _disconnect(host, owner_comm, viewer, other)
+        await disconnect_all(host, owner_comm, viewer, other)
         return peer, answer, candidate, owner_quiet, other_quiet
 
     peer, answer, candidate, owner_quiet, other_quiet = async_to_sync(scenario)()
@@ -251,7 +249,7 @@ def test_forged_or_foreign_peer_ids_are_refused(room):
         codes["not_admitted"] = (await receive_type(snoop, "error"))["code"]
         viewer_quiet = await _heard(viewer)
         host_quiet = await _heard(host)
-        await _disconnect(host, other_host, viewer, snoop)
+        await disconnect_all(host, other_host, viewer, snoop)
         return codes, viewer_quiet, host_quiet
 
     codes, viewer_quiet, host_quiet = async_to_sync(scenario)()
@@ -286,7 +284,7 @@ def test_past_the_limit_a_viewer_is_told_and_keeps_the_chat_until_a_slot_frees(r
         await first.disconnect()
         left = await receive_type(host, "rtc_leave")
         third_peer = await _admitted(host, third)
-        await _disconnect(host, second, third)
+        await disconnect_all(host, second, third)
         return full, host_not_told, chat_seen, first_peer, left, third_peer
 
     full, host_not_told, chat_seen, first_peer, left, third_peer = async_to_sync(scenario)()
@@ -308,7 +306,7 @@ def test_watching_again_keeps_the_same_slot(room, settings):
         viewer = await _connected(room.pk, viewer_cookie)
         first = await _admitted(host, viewer)
         again = await _admitted(host, viewer)
-        await _disconnect(host, viewer)
+        await disconnect_all(host, viewer)
         return first, again
 
     first, again = async_to_sync(scenario)()
@@ -329,7 +327,7 @@ def test_slots_of_sockets_nobody_vouches_for_are_given_back(room, settings):
         viewer = await _connected(room.pk)
         peer = await _admitted(host, viewer)
         peers = await client.hkeys(f"live:video:{room.pk}:peers")
-        await _disconnect(host, viewer)
+        await disconnect_all(host, viewer)
         return peer, peers
 
     peer, peers = async_to_sync(scenario)()
@@ -368,7 +366,7 @@ def test_unpublishing_turns_the_video_off_for_the_room(room):
         viewer = await _connected(room.pk)
         await host.send_json_to({"type": "rtc_unpublish"})
         told = await receive_type(viewer, "rtc_publisher")
-        await _disconnect(host, viewer)
+        await disconnect_all(host, viewer)
         return told
 
     assert async_to_sync(scenario)() == {"type": "rtc_publisher", "live": False}
@@ -404,7 +402,7 @@ def test_signalling_sizes_are_bounded(room):
         # The largest SDP allowed fits in one frame and goes through whole.
         await viewer.send_json_to({"type": "rtc_answer", "sdp": largest})
         answer = await receive_type(host, "rtc_answer")
-        await _disconnect(host, viewer)
+        await disconnect_all(host, viewer)
         return codes, host_quiet, answer
 
     codes, host_quiet, answer = async_to_sync(scenario)()
@@ -428,7 +426,7 @@ def test_an_anonymous_viewer_may_watch_but_not_chat_nor_publish(room):
         for event in ({"type": "chat", "text": "halo"}, {"type": "rtc_publish"}):
             await anonymous.send_json_to(event)
             codes.append((await receive_type(anonymous, "error"))["code"])
-        await _disconnect(host, anonymous)
+        await disconnect_all(host, anonymous)
         return offer, answer, peer, codes
 
     offer, answer, peer, codes = async_to_sync(scenario)()
