@@ -10,15 +10,36 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 django_asgi_app = get_asgi_application()
 settings.SECRET_KEY  # noqa: B018 - refuse to start without one (settings.py)
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.auth import AuthMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware, InstanceSessionWrapper, SessionMiddleware  # noqa: E402
 
 from marketplace.routing import websocket_urlpatterns  # noqa: E402
+
+
+class SocketSessionMiddleware(SessionMiddleware):
+    """Channels' SessionMiddleware for sockets that read the session and never write it.
+
+    Channels wraps `send` to save a changed session on an HTTP response; a WebSocket message
+    never triggers that save, yet the wrapper still reads the session's state for every message
+    sent, about a tenth of daphne's CPU when a live room fans a chat line out to its viewers
+    (docs/benchmarks.md, live_room). Logging in and out happen over HTTP.
+    """
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await super().__call__(scope, receive, send)
+        wrapper = InstanceSessionWrapper(scope, send)
+        await wrapper.resolve_session()
+        return await self.inner(wrapper.scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            CookieMiddleware(SocketSessionMiddleware(AuthMiddleware(URLRouter(websocket_urlpatterns))))
+        ),
     }
 )
