@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from live import chat, presence, video
 from live.broadcast import mods_group, room_group, room_message, user_group
 from live.chat import ChatRefused
-from live.local_room import room_join, room_leave
+from live.local_room import prepared_sender, room_join, room_leave
 from live.models import LiveSession
 from live.state import room_state
 from marketplace.models import User
@@ -73,6 +73,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # Room pushes that came while connect() read the room: sent after it, in order (not None only
     # then). The room's pushes reach this socket through live.local_room, not a group of its own.
     held_pushes: list[str] | None = None
+    # Sends a room push framed once for all sockets, when daphne serves this one (live.local_room).
+    send_prepared = None
 
     async def connect(self):
         self.groups_joined = []
@@ -99,6 +101,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
+        self.send_prepared = prepared_sender(self.base_send)
         self.held_pushes = []
         await room_join(session_id=room.session_id, socket=self)
 
@@ -320,10 +323,17 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # --- From the channel layer -----------------------------------------------------------------
 
     async def room_event(self, event):
+        await self.room_push(event["text"])
+
+    async def room_push(self, text: str, prepared=None):
+        """A push to the whole room (live.local_room): `text` encoded once by
+        broadcast.room_message and, under daphne, `prepared` framed once for every socket."""
         if self.held_pushes is not None:
-            self.held_pushes.append(event["text"])
-            return
-        await self.send(text_data=event["text"])  # encoded once by broadcast.room_message
+            self.held_pushes.append(text)
+        elif prepared is not None and self.send_prepared is not None:
+            self.send_prepared(prepared)
+        else:
+            await self.send(text_data=text)
 
     async def user_banned(self, event):
         if self.room is not None and event["shop_id"] == self.room.shop_id:

@@ -8,6 +8,11 @@ in the group; its task receives each push once and hands the encoded text to the
 sockets in one loop (docs/benchmarks.md, live_room, shows what that bought). The mods and user
 groups stay per socket: few sockets, rare messages.
 
+Under daphne, a push is framed once for the room (autobahn's PreparedMessage, made for broadcast)
+and each socket's protocol writes that frame: through ASGI, daphne and autobahn would frame the
+same text once per socket, a quarter of the CPU each delivery costs (docs/benchmarks.md,
+live_room). Elsewhere (the tests' communicator, another ASGI server) a push goes through ASGI.
+
 A socket joins after its handshake is accepted and before it reads the room (history, state), so
 it misses nothing; what arrives while it reads waits in the consumer and follows the history
 (LiveRoomConsumer.room_event).
@@ -40,11 +45,14 @@ sockets stops both tasks and leaves the group.
 
 import asyncio
 import contextlib
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from asgiref.sync import sync_to_async
+from autobahn.websocket.protocol import PreparedMessage, WebSocketServerProtocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -71,6 +79,8 @@ class RoomSocket(Protocol):
     channel_name: str
 
     async def dispatch(self, message: dict) -> None: ...
+
+    async def room_push(self, text: str, prepared: PreparedMessage) -> None: ...
 
     async def close(self, code: int | None = None) -> None: ...
 
@@ -151,14 +161,41 @@ async def _subscribe(room: _LocalRoom) -> None:
     room.fan_out = asyncio.create_task(_fan_out(room, layer), name=f"live-room-{room.session_id}")
 
 
+def prepare(text: str) -> PreparedMessage:
+    """`text` as one WebSocket text frame from a server, made once for all the room's sockets."""
+    return PreparedMessage(text.encode(), isBinary=False, applyMask=False, doNotCompress=False)
+
+
+def prepared_sender(send) -> Callable[[PreparedMessage], None] | None:
+    """What sends a prepared frame straight to the socket behind `send` (the ASGI send callable a
+    consumer was given), or None when that socket is not daphne's.
+
+    daphne gives each socket's application `functools.partial(server.handle_reply, protocol)`,
+    the protocol being autobahn's. A socket that is closing gets nothing more: its close frame is
+    on its way, as autobahn's own sendMessage would refuse."""
+    protocol = send.args[0] if isinstance(send, functools.partial) and send.args else None
+    if not isinstance(protocol, WebSocketServerProtocol):
+        return None
+
+    def send_prepared(prepared: PreparedMessage) -> None:
+        if protocol.state == protocol.STATE_OPEN:
+            protocol.sendPreparedMessage(prepared)
+
+    return send_prepared
+
+
 async def _fan_out(room: _LocalRoom, layer) -> None:
     try:
         while True:
             message = await layer.receive(room.channel_name)
+            prepared = prepare(message["text"]) if message.get("type") == "room.event" else None
             # A copy: a socket may leave while another is being written to.
             for socket in list(room.sockets.values()):
                 try:
-                    await socket.dispatch(message)
+                    if prepared is not None:
+                        await socket.room_push(message["text"], prepared)
+                    else:
+                        await socket.dispatch(message)
                 except Exception:
                     logger.warning("live push to one socket failed", exc_info=True)
     except asyncio.CancelledError:
