@@ -592,17 +592,15 @@ def page_check(target: Target, viewers: int, rate: float, *, args, env, room: Ro
             # servers (and to wrk) instead of taking the CPU a page would have had.
             for pid in audience.pids["clients"]:
                 psutil.Process(pid).nice(args.clients_nice)
-            # The chat outlasts each wrk run by a second or two at either end.
-            chat_seconds = args.wrk_seconds + 4
-            beside = pool.submit(delayed_wrk, url, steady)
-            room_steady = measure(audience, phases, "run", rate, chat_seconds, args.deal_every)
-            pages["beside"] = beside.result()
-            beside = pool.submit(delayed_wrk, url, flat_out)
-            room_flat_out = measure(audience, phases, "run", rate, chat_seconds, args.deal_every)
-            pages["beside_max"] = beside.result()
+            rooms = {}
+            for key, load in (("beside", steady), ("beside_max", flat_out)):
+                beside = pool.submit(delayed_wrk, url, load)
+                # The chat outlasts the wrk run by a second or two at either end.
+                rooms[key] = measure(audience, phases, "run", rate, args.wrk_seconds + 4, args.deal_every)
+                pages[key] = beside.result()
         pages["alone_after"] = wrk_p95(url, **steady)
-    log_phase(f"room beside {args.page_rate:g} pages/s", room_steady, ("chat", "deal"))
-    log_phase("room beside pages flat out", room_flat_out, ("chat", "deal"))
+    log_phase(f"room beside {args.page_rate:g} pages/s", rooms["beside"], ("chat", "deal"))
+    log_phase("room beside pages flat out", rooms["beside_max"], ("chat", "deal"))
     log(
         "  pages p95 ms at {:g}/s: alone {:.0f} (after the room {:.0f}), beside {:.0f}; flat out: "
         "alone {:.0f}, beside {:.0f}".format(
@@ -615,8 +613,8 @@ def page_check(target: Target, viewers: int, rate: float, *, args, env, room: Ro
         )
     )
     return pages | {
-        "room": room_steady,
-        "room_flat_out": room_flat_out,
+        "room": rooms["beside"],
+        "room_flat_out": rooms["beside_max"],
         "viewers": viewers,
         "rate": rate,
         "steady_rate": args.page_rate,

@@ -78,8 +78,6 @@ class RoomSocket(Protocol):
 
     channel_name: str
 
-    async def dispatch(self, message: dict) -> None: ...
-
     async def room_push(self, text: str, prepared: PreparedMessage) -> None: ...
 
     async def close(self, code: int | None = None) -> None: ...
@@ -187,15 +185,13 @@ def prepared_sender(send) -> Callable[[PreparedMessage], None] | None:
 async def _fan_out(room: _LocalRoom, layer) -> None:
     try:
         while True:
-            message = await layer.receive(room.channel_name)
-            prepared = prepare(message["text"]) if message.get("type") == "room.event" else None
+            # Everything sent to the room's group is a broadcast.room_message.
+            text = (await layer.receive(room.channel_name))["text"]
+            prepared = prepare(text)
             # A copy: a socket may leave while another is being written to.
             for socket in list(room.sockets.values()):
                 try:
-                    if prepared is not None:
-                        await socket.room_push(message["text"], prepared)
-                    else:
-                        await socket.dispatch(message)
+                    await socket.room_push(text, prepared)
                 except Exception:
                     logger.warning("live push to one socket failed", exc_info=True)
     except asyncio.CancelledError:
