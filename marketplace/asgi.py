@@ -23,7 +23,7 @@ class SocketSessionMiddleware(SessionMiddleware):
 
     Channels wraps `send` to save a changed session on an HTTP response; a WebSocket message
     never triggers that save, yet the wrapper still reads the session's state for every message
-    sent, about a tenth of daphne's CPU when a live room fans a chat line out to its viewers
+    sent: an eighth of daphne's CPU when a live room fans a chat line out to its viewers
     (docs/benchmarks.md, live_room). Logging in and out happen over HTTP.
     """
 
