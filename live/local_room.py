@@ -9,9 +9,10 @@ sockets in one loop (docs/benchmarks.md, live_room, shows what that bought). The
 groups stay per socket: few sockets, rare messages.
 
 Under daphne, a push is framed once for the room (autobahn's PreparedMessage, made for broadcast)
-and each socket's protocol writes that frame: through ASGI, daphne and autobahn would frame the
-same text once per socket, a quarter of the CPU each delivery costs (docs/benchmarks.md,
-live_room). Elsewhere (the tests' communicator, another ASGI server) a push goes through ASGI.
+and that frame is written to each socket: through ASGI, daphne and autobahn would frame the
+same text once per socket, a quarter of the CPU each delivery costs, and Twisted would send it a
+loop turn later (write_now says what that costs; docs/benchmarks.md, live_room). Elsewhere (the
+tests' communicator, another ASGI server) a push goes through ASGI.
 
 A socket joins after its handshake is accepted and before it reads the room (history, state), so
 it misses nothing; what arrives while it reads waits in the consumer and follows the history
@@ -56,6 +57,7 @@ from autobahn.websocket.protocol import PreparedMessage, WebSocketServerProtocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from twisted.internet import tcp
 
 from live import presence
 from live.broadcast import mods_group, room_group, room_message
@@ -176,10 +178,39 @@ def prepared_sender(send) -> Callable[[PreparedMessage], None] | None:
         return None
 
     def send_prepared(prepared: PreparedMessage) -> None:
-        if protocol.state == protocol.STATE_OPEN:
-            protocol.sendPreparedMessage(prepared)
+        if protocol.state != protocol.STATE_OPEN:
+            return
+        if protocol._perMessageCompress is not None or protocol.send_queue:
+            protocol.sendPreparedMessage(prepared)  # compressed per socket, or queued behind
+        else:
+            write_now(protocol.transport, prepared.payloadHybi)
 
     return send_prepared
+
+
+def write_now(transport, data: bytes) -> None:
+    """Writes `data` to a Twisted TCP transport: straight to its socket when nothing waits in
+    the transport's buffer, else (and whatever the socket does not take) through its buffer.
+
+    Twisted's `write` only buffers: it registers the socket for writability with the event loop
+    and sends on the loop's next turn, then unregisters it; for a room push to 500 sockets that
+    is 1000 epoll changes and 500 callbacks, near half of what each delivery cost (docs/benchmarks.md,
+    live_room). Sending at once is what Twisted would do next anyway; doing it only while the
+    buffer is empty keeps the bytes in order. A lost connection is left to `write`, so Twisted
+    finds it and closes the socket as usual. Another transport (TLS in daphne, a test's) writes."""
+    if (
+        isinstance(transport, tcp.Connection)
+        and transport.connected
+        and not transport.disconnecting
+        and not transport._writeDisconnected
+        and not transport._tempDataLen
+        and transport.offset == len(transport.dataBuffer)
+    ):
+        sent = transport.writeSomeData(data)  # bytes sent, 0 if the socket is full, or the loss
+        if isinstance(sent, int):
+            data = data[sent:]
+    if data:
+        transport.write(data)
 
 
 async def _fan_out(room: _LocalRoom, layer) -> None:

@@ -1,12 +1,17 @@
 """Under daphne a room push is framed once and each socket writes that frame (live/local_room.py):
 the bytes a viewer gets must be exactly what autobahn would have framed for that socket alone."""
 
+import contextlib
 import functools
+import socket
+import struct
 
 import pytest
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
+from twisted.internet import error, tcp
+from twisted.internet.protocol import Protocol
 from twisted.internet.task import Clock
-from twisted.internet.testing import StringTransport
+from twisted.internet.testing import MemoryReactor, StringTransport
 
 from live import local_room
 
@@ -69,3 +74,78 @@ def test_a_socket_not_served_by_daphne_is_sent_pushes_through_asgi():
 
     assert local_room.prepared_sender(send) is None
     assert local_room.prepared_sender(functools.partial(send)) is None
+
+
+# --- Writing a frame to a TCP socket (live.local_room.write_now) --------------------------------
+@contextlib.contextmanager
+def _tcp_connection():
+    """(Twisted's transport for a server's end of a real loopback TCP connection, the viewer's end).
+    The transport's reactor is a fake that only records which sockets it was asked to watch."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        viewer = socket.create_connection(listener.getsockname())
+        accepted, address = listener.accept()
+    reactor = MemoryReactor()
+    transport = tcp.Server(accepted, Protocol(), address, None, 1, reactor)
+    viewer.settimeout(5)
+    try:
+        yield transport, viewer
+    finally:
+        viewer.close()
+        accepted.close()
+
+
+def _read(viewer: socket.socket, size: int) -> bytes:
+    received = b""
+    while len(received) < size:
+        received += viewer.recv(size - len(received))
+    return received
+
+
+def test_a_frame_goes_to_the_viewer_at_once_when_nothing_waits_before_it():
+    with _tcp_connection() as (transport, viewer):
+        frame = local_room.prepare('{"type":"chat","text":"masih ada?"}').payloadHybi
+
+        local_room.write_now(transport, frame)
+
+        assert _read(viewer, len(frame)) == frame
+        assert transport not in transport.reactor.getWriters()  # no loop turn needed
+
+
+def test_a_frame_waits_behind_what_the_socket_was_sent_before():
+    with _tcp_connection() as (transport, viewer):
+        transport.write(b"history")  # buffered by Twisted until the loop's next turn
+
+        local_room.write_now(transport, b"push")
+
+        viewer.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            viewer.recv(100)  # the push did not overtake the history
+        viewer.setblocking(True)
+        transport.doWrite()  # the loop's turn
+        assert _read(viewer, len(b"historypush")) == b"historypush"
+
+
+def test_what_a_full_socket_does_not_take_follows_in_order():
+    with _tcp_connection() as (transport, viewer):
+        frame = bytes(range(256)) * 40_000  # 10 MB: more than the kernel's socket buffers hold
+
+        local_room.write_now(transport, frame)
+
+        assert transport in transport.reactor.getWriters()  # the rest waits for writability
+        received = b""
+        while len(received) < len(frame):
+            received += viewer.recv(1 << 20)
+            transport.doWrite()
+        assert received == frame
+        assert transport not in transport.reactor.getWriters()
+
+
+def test_a_lost_connection_is_left_for_twisted_to_close():
+    with _tcp_connection() as (transport, viewer):
+        viewer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        viewer.close()  # a reset: the server's next send fails
+
+        local_room.write_now(transport, b"push")
+        local_room.write_now(transport, b"push")  # no exception to the room's loop
+
+        assert isinstance(transport.doWrite(), error.ConnectionLost)
