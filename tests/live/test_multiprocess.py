@@ -8,9 +8,11 @@ service called here (a claim, a pin) pushes to the same groups the daphnes' sock
 """
 
 import contextlib
+import os
 import time
 import uuid
 
+import psutil
 import pytest
 
 from live import chat, deals, services
@@ -319,3 +321,16 @@ def test_after_a_redis_restart_viewers_reconnect_and_read_everything_written_mea
             where=lambda e: e["viewers"] == len(viewers) and e["deal"]["units_left"] == 3,
             timeout=ARRIVAL,
         )
+
+
+def test_the_websocket_servers_run_below_the_pages_cpu_priority(daphnes, clients):
+    """daphne lowers its priority (marketplace/wsserver.py, WS_NICE) so that, on cores it shares
+    with gunicorn, a room's fan-out yields to the pages: in every thread, the database's too."""
+    a, b = daphnes
+    session, _ = live_room()
+    clients(a, session.pk, UserFactory(), name="viewer on A").expect("state")  # threads at work
+
+    for server in (a, b):
+        threads = psutil.Process(server.process.pid).threads()
+        assert len(threads) > 1
+        assert {os.getpriority(os.PRIO_PROCESS, thread.id) for thread in threads} == {10}
