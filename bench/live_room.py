@@ -23,9 +23,10 @@ one process per core: two sharing one socket; --server daphne for one) and
 The same load runs against bench/ws_ceiling.py (a bare `websockets` broadcast server): the
 ceiling. Last, product pages: wrk against the product page on gunicorn while the largest room
 takes chat at the lowest rate on the chosen layer, and alone before and after it. The aim's p95 is
-taken at a steady --page-rate (flat out, p95 only follows the share of CPU the room leaves to the
-pages; that is measured too), with the viewers' processes at --clients-nice, standing in for
-phones that are not on this machine.
+taken at a steady --page-rate in --page-rounds rounds (each run beside the room between two alone
+runs: this VM's speed drifts by the minute); flat out, p95 only follows the share of CPU the room
+leaves to the pages, so that is measured once and reported. The viewers' processes run at
+--clients-nice meanwhile, standing in for phones that are not on this machine.
 
 The results replace the "live_room" section of docs/benchmarks.md. Exits 1 if a message was lost
 (or refused) at the rates measured on the chosen layer.
@@ -573,7 +574,9 @@ def wrk_p95(url: str, *, seconds: int, connections: int, rate: float | None = No
 
 def page_check(target: Target, viewers: int, rate: float, *, args, env, room: Room, phases) -> dict:
     """The product page on gunicorn, alone and while the room takes chat: at a steady rate (p95,
-    the aim; alone before and after the room) and flat out (what the room takes from capacity)."""
+    the aim) in --page-rounds rounds, each run beside the room between two alone runs, so a
+    slower minute of this shared machine weighs on both sides; then flat out once (what the room
+    takes from capacity)."""
     log(f"product page: alone, then beside {viewers} viewers at {rate:g} msg/s on {target.name}")
     steady = {"seconds": args.wrk_seconds, "connections": args.page_connections, "rate": args.page_rate}
     flat_out = {"seconds": args.wrk_seconds, "connections": args.wrk_connections}
@@ -582,43 +585,52 @@ def page_check(target: Target, viewers: int, rate: float, *, args, env, room: Ro
     with serve("gunicorn", env | {"WEB_MAX_REQUESTS": "0"}) as base:
         url = base + room.product_path
         wrk_p95(url, seconds=3, connections=args.wrk_connections)  # warm caches and workers
-        pages = {"alone_max": wrk_p95(url, **flat_out), "alone": wrk_p95(url, **steady)}
-        with (
-            running(target, env, room, args.server) as server,
-            audience_of(server, viewers, cookies=room.cookies, args=args) as audience,
-            ThreadPoolExecutor(1) as pool,
-        ):
-            # The viewers stand in for phones elsewhere: on these shared cores they yield to the
-            # servers (and to wrk) instead of taking the CPU a page would have had.
-            for pid in audience.pids["clients"]:
-                psutil.Process(pid).nice(args.clients_nice)
-            rooms = {}
-            for key, load in (("beside", steady), ("beside_max", flat_out)):
-                beside = pool.submit(delayed_wrk, url, load)
-                # The chat outlasts the wrk run by a second or two at either end.
-                rooms[key] = measure(audience, phases, "run", rate, args.wrk_seconds + 4, args.deal_every)
-                pages[key] = beside.result()
-        pages["alone_after"] = wrk_p95(url, **steady)
-    log_phase(f"room beside {args.page_rate:g} pages/s", rooms["beside"], ("chat", "deal"))
-    log_phase("room beside pages flat out", rooms["beside_max"], ("chat", "deal"))
-    log(
-        "  pages p95 ms at {:g}/s: alone {:.0f} (after the room {:.0f}), beside {:.0f}; flat out: "
-        "alone {:.0f}, beside {:.0f}".format(
-            args.page_rate,
-            pages["alone"]["p95"],
-            pages["alone_after"]["p95"],
-            pages["beside"]["p95"],
-            pages["alone_max"]["p95"],
-            pages["beside_max"]["p95"],
-        )
-    )
-    return pages | {
-        "room": rooms["beside"],
-        "room_flat_out": rooms["beside_max"],
+        pages = {"alone_max": wrk_p95(url, **flat_out), "alone": [wrk_p95(url, **steady)], "beside": []}
+        rooms = []
+        for round_ in range(args.page_rounds):
+            with (
+                running(target, env, room, args.server) as server,
+                audience_of(server, viewers, cookies=room.cookies, args=args) as audience,
+                ThreadPoolExecutor(1) as pool,
+            ):
+                # The viewers stand in for phones elsewhere: on these shared cores they yield to
+                # the servers (and to wrk) instead of taking the CPU a page would have had.
+                for pid in audience.pids["clients"]:
+                    psutil.Process(pid).nice(args.clients_nice)
+                pages["ws_nice"] = psutil.Process(server.pids[0]).nice()  # WS_NICE, as in production
+                loads = [steady] if round_ else [steady, flat_out]
+                for load in loads:
+                    beside = pool.submit(delayed_wrk, url, load)
+                    # The chat outlasts the wrk run by a second or two at either end.
+                    outcome = measure(audience, phases, "run", rate, args.wrk_seconds + 4, args.deal_every)
+                    if load is steady:
+                        pages["beside"].append(beside.result())
+                        rooms.append(outcome)
+                    else:
+                        pages["beside_max"], room_flat_out = beside.result(), outcome
+                log_phase(
+                    f"round {round_ + 1}: room beside {args.page_rate:g} pages/s", rooms[-1], ("chat", "deal")
+                )
+            pages["alone"].append(wrk_p95(url, **steady))
+            log(
+                f"  round {round_ + 1}: pages p95 ms at {args.page_rate:g}/s: alone "
+                f"{pages['alone'][-2]['p95']:.0f}, beside {pages['beside'][-1]['p95']:.0f}, alone "
+                f"{pages['alone'][-1]['p95']:.0f}"
+            )
+    log_phase("room beside pages flat out", room_flat_out, ("chat", "deal"))
+    pages |= {
+        "rooms": rooms,
+        "room_flat_out": room_flat_out,
         "viewers": viewers,
         "rate": rate,
         "steady_rate": args.page_rate,
     }
+    log(
+        f"  pages p95 ms at {args.page_rate:g}/s: alone {mean_p95(pages['alone']):.0f}, beside "
+        f"{mean_p95(pages['beside']):.0f} ({page_ratio(pages):.2f}×); flat out: alone "
+        f"{pages['alone_max']['p95']:.0f}, beside {pages['beside_max']['p95']:.0f}"
+    )
+    return pages
 
 
 def delayed_wrk(url: str, load: dict) -> dict:
@@ -755,9 +767,18 @@ def aims(results: dict, chosen: str, pages: dict | None, viewers: int, rate: flo
     return lines
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def mean_p95(runs: list[dict]) -> float:
+    return sum(run["p95"] for run in runs) / len(runs)
+
+
 def page_ratio(pages: dict) -> float:
-    """Beside the room against alone, alone being the mean of before and after the room."""
-    return pages["beside"]["p95"] / ((pages["alone"]["p95"] + pages["alone_after"]["p95"]) / 2)
+    """Beside the room against alone: the mean p95 of the runs beside it against the mean of the
+    alone runs around them."""
+    return mean_p95(pages["beside"]) / mean_p95(pages["alone"])
 
 
 def page_rows(pages: dict) -> list[str]:
@@ -767,24 +788,28 @@ def page_rows(pages: dict) -> list[str]:
     ]
     steady, flat_out = f"steady {pages['steady_rate']:g}/s", "flat out"
     beside = f"beside the room ({pages['viewers']} viewers)"
-    for label, load, key in (
-        ("alone", steady, "alone"),
-        (beside, steady, "beside"),
-        ("alone, after the room", steady, "alone_after"),
-        ("alone", flat_out, "alone_max"),
-        (beside, flat_out, "beside_max"),
-    ):
-        r = pages[key]
+    runs = [("alone", steady, pages["alone"][0])]
+    for round_, (next_to, after) in enumerate(zip(pages["beside"], pages["alone"][1:], strict=True), 1):
+        runs += [(f"{beside}, round {round_}", steady, next_to), ("alone", steady, after)]
+    runs += [("alone", flat_out, pages["alone_max"]), (beside, flat_out, pages["beside_max"])]
+    for label, load, r in runs:
         rows.append(
             f"| {label} | {load} | {r['rps']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} "
             f"| {r['errors']} |"
         )
-    room, flat = pages["room"], pages["room_flat_out"]
+    rooms, flat = pages["rooms"], pages["room_flat_out"]
+    lost, expected = sum(room["lost"] for room in rooms), sum(room["expected"] for room in rooms)
     rows += [
         "",
-        f"The room meanwhile, beside the steady pages: chat p50/p99 {ms(room['chat_p50'])}/"
-        f"{ms(room['chat_p99'])} ms, {room['lost']} of {room['expected']:,} lost, daphne at "
-        f"{room['server_cpu']:.0f}% of a core. Beside pages flat out: daphne at "
+        f"Steady: mean p95 alone {mean_p95(pages['alone']):.1f} ms ({plural(len(pages['alone']), 'run')}), "
+        f"beside the room {mean_p95(pages['beside']):.1f} ms ({plural(len(pages['beside']), 'run')}): "
+        f"{page_ratio(pages):.2f}×.",
+        "",
+        "The room meanwhile, beside the steady pages: chat p99 "
+        + ", ".join(f"{ms(room['chat_p99'])}" for room in rooms)
+        + f" ms by round, {lost} of {expected:,} lost, daphne at "
+        + ", ".join(f"{room['server_cpu']:.0f}%" for room in rooms)
+        + " of a core. Beside pages flat out: daphne at "
         f"{flat['server_cpu']:.0f}% of a core, {flat['lost']} of {flat['expected']:,} lost, chat p99 "
         f"{ms(flat['chat_p99'])} ms as the viewers saw it (the viewers, niced, get what CPU is left).",
     ]
@@ -835,12 +860,16 @@ def report(args, results: dict, chosen: str, why: str, pages: dict | None, loads
         lines += [
             f"**Product page beside the room**: gunicorn (`gunicorn.conf.py`), wrk for "
             f"{args.wrk_seconds} s a run: at a steady {args.page_rate:g} pages/s ({args.page_connections} "
-            "connections, each pausing after each response), alone before and after the room and "
-            f"beside it; then flat out ({args.wrk_connections} connections), alone and beside. The "
+            "connections, each pausing after each response) in "
+            f"{plural(args.page_rounds, 'round')}, each run beside the room (started afresh) between "
+            "two alone runs; then flat out "
+            f"({args.wrk_connections} connections), alone and beside. The "
             f"room: {chosen}, {pages['viewers']} viewers at {pages['rate']:g} msg/s; while the pages "
-            "are measured the viewers' processes run at `nice 19`, standing in for phones elsewhere "
-            "(here they share the 2 cores). The aim is judged at the steady rate, against the mean "
-            "of the two alone runs: flat out, p95 only follows the share of CPU left to the pages.",
+            f"are measured the viewers' processes run at `nice {args.clients_nice}`, standing in for "
+            "phones elsewhere (here they share the 2 cores), and daphne runs at "
+            f"`nice {pages['ws_nice']}` (`WS_NICE`, as in production: below gunicorn, see "
+            "docs/deployment.md). The aim is judged at the steady rate, the mean p95 beside the room "
+            "against the mean alone: flat out, p95 only follows the share of CPU left to the pages.",
             "",
             *page_rows(pages),
             "",
@@ -881,6 +910,7 @@ def parse_args():
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--wrk-connections", type=int, default=10, help="flat out")
     parser.add_argument("--page-rate", type=float, default=100, help="product pages/s, the steady measure")
+    parser.add_argument("--page-rounds", type=int, default=3, help="steady runs beside the room")
     parser.add_argument("--page-connections", type=int, default=20, help="wrk connections at --page-rate")
     parser.add_argument("--clients-nice", type=int, default=19, help="the viewers' niceness beside pages")
     parser.add_argument("--no-ceiling", action="store_true")
@@ -888,6 +918,8 @@ def parse_args():
     parser.add_argument("--keep-database", action="store_true", help="leave <name>_live for inspection")
     parser.add_argument("--no-write", action="store_true", help="print the report, leave docs/ alone")
     args = parser.parse_args()
+    if args.page_rounds < 1:
+        parser.error("--page-rounds: at least one round")
     unknown = set(args.layers) - set(LAYERS)
     if unknown:
         parser.error(f"unknown layers {sorted(unknown)}: choose from {sorted(LAYERS)}")
