@@ -175,6 +175,13 @@ class TargetProtected(ChatRefused):
         super().__init__(_("You cannot mute or ban this person."))
 
 
+class MessageProtected(ChatRefused):
+    code = "protected"
+
+    def __init__(self):
+        super().__init__(_("You cannot delete this person's messages."))
+
+
 class MessageNotFound(ChatRefused):
     code = "not_found"
 
@@ -569,11 +576,18 @@ def _target(*, room: Room, user_id: int) -> User:
 
 @transaction.atomic
 def chat_message_delete(*, room: Room, message_id: int) -> int:
-    """Hides a visible or held message for good; returns its id for the 'removed' broadcast."""
+    """Hides a visible or held message for good; returns its id for the 'removed' broadcast.
+    One's own messages, and those of whoever one may mute: a moderator cannot silence the host,
+    the owner or another moderator by deleting what they say."""
     check_moderator(room=room)
     message = _message_in_room(
         room=room, message_id=message_id, statuses=[ChatMessageStatus.VISIBLE, ChatMessageStatus.HELD]
     )
+    if message.user_id is not None and message.user_id != room.user_id:
+        try:
+            _target(room=room, user_id=message.user_id)
+        except TargetProtected:
+            raise MessageProtected() from None
     message.status = ChatMessageStatus.DELETED
     message.moderated_by_id = room.user_id
     message.moderated_at = timezone.now()

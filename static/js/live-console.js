@@ -187,6 +187,8 @@
       protectedIds[item.dataset.userId] === true;
     action(item, "mute").hidden = untouchable;
     action(item, "ban").hidden = untouchable;
+    // Deleting is refused for the same people, except for one's own messages.
+    action(item, "delete").hidden = untouchable && message.user_id !== userId;
     return item;
   }
 

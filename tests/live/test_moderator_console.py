@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from live import chat
 from live.enums import ChatMessageStatus, FlashDealStatus, HeldReason, LiveStatus
@@ -307,6 +308,69 @@ def test_the_chat_refuses_exactly_whom_the_console_does_not_offer(people, actor,
     assert LiveMute.objects.filter(user=people[target]).exists() is not is_refused
 
 
+@pytest.mark.parametrize(
+    ("actor", "author", "is_refused"),
+    [
+        ("moderator", "owner", True),
+        ("moderator", "host", True),
+        ("moderator", "other moderator", True),
+        ("staff by group", "host", True),
+        ("host", "moderator", False),
+        ("host", "host", False),  # one's own message
+        ("moderator", "moderator", False),
+        ("moderator", "shopper", False),
+    ],
+)
+def test_a_moderator_cannot_delete_what_the_people_they_cannot_mute_say(people, actor, author, is_refused):
+    session = people["session"]
+    message = ChatMessage.objects.create(session=session, user=people[author], text="Ready stok, kak")
+    room = chat.room_open(session_id=session.pk, user=people[actor])
+
+    if is_refused:
+        with pytest.raises(chat.MessageProtected):
+            chat.chat_message_delete(room=room, message_id=message.pk)
+    else:
+        chat.chat_message_delete(room=room, message_id=message.pk)
+
+    message.refresh_from_db()
+    assert (message.status == ChatMessageStatus.VISIBLE) is is_refused
+
+
+def test_a_message_whose_author_left_can_still_be_deleted(people):
+    session = people["session"]
+    message = ChatMessage.objects.create(session=session, user=people["shopper"], text="jelek")
+    people["shopper"].delete()  # the message stays, without its author
+    room = chat.room_open(session_id=session.pk, user=people["moderator"])
+
+    chat.chat_message_delete(room=room, message_id=message.pk)
+
+    message.refresh_from_db()
+    assert (message.user, message.status) == (None, ChatMessageStatus.DELETED)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_channel_layer")
+def test_a_moderator_deleting_the_hosts_message_over_the_socket_is_told_why():
+    session = live_session(status=LiveStatus.LIVE)
+    said = ChatMessage.objects.create(session=session, user=session.host, text="Diskon 50% jam 8!")
+    moderator_cookie = session_cookie(moderator_of(session.shop))
+
+    async def scenario():
+        mod = communicator(session.pk, moderator_cookie)
+        await mod.connect()
+        await drain(mod)
+        await mod.send_json_to({"type": "delete", "message_id": said.pk})
+        refusal = await receive_type(mod, "error")
+        await mod.disconnect()
+        return refusal
+
+    refusal = async_to_sync(scenario)()
+    assert refusal["code"] == "protected"
+    assert refusal["message"] == "You cannot delete this person's messages."
+    said.refresh_from_db()
+    assert said.status == ChatMessageStatus.VISIBLE
+
+
 # --- The host's actions stay the host's ---------------------------------------------------------
 
 
@@ -563,3 +627,8 @@ def test_an_owner_lists_and_removes_only_their_own_shops_moderators():
     assert again.status_code == 200
     assert "member" in again.context["adminform"].form.errors
     assert LiveModerator.objects.filter(member__shop=mine).count() == 1
+
+
+def test_the_refusal_to_delete_reads_in_indonesian():
+    with translation.override("id"):
+        assert str(chat.MessageProtected()) == "Anda tidak dapat menghapus pesan orang ini."
