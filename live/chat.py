@@ -355,12 +355,6 @@ class Room:
     role: str
     is_banned: bool
 
-    @property
-    def is_audience(self) -> bool:
-        """Counted among the live's viewers: everyone but the shop's owner and live hosts, who
-        run it (the host's console is a socket in the room too)."""
-        return self.role not in PROTECTED_ROLES
-
 
 def platform_staff() -> Q:
     """marketplace.permissions.is_platform_staff as a condition on users, so a query can ask it of

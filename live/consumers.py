@@ -111,7 +111,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             channel_name=self.channel_name,
             visitor=visitor,
             like_count=room.like_count,
-            counted=room.is_audience,
         )
         await self._send_history(_last_id_from_query(self.scope))
         # Pinned product, deal, item queues: read from PostgreSQL on every (re)connect, so a
@@ -325,11 +324,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     async def room_event(self, event):
         await self.room_push(event["text"])
-
-    @property
-    def is_viewer(self) -> bool:
-        """Counted in the room's viewers (live.local_room vouches for it each tick)."""
-        return self.room is not None and self.room.is_audience
 
     async def room_push(self, text: str, prepared=None):
         """A push to the whole room (live.local_room): `text` encoded once by

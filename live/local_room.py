@@ -26,9 +26,8 @@ Why a tick: a busy room gets hundreds of likes a second; pushing each to every v
 viewers × likes sends. Likes are counted in Redis as they come (live.presence.like_add) and the
 room hears the total once per tick. Each tick period the room's task here
 
-1. vouches for its own viewers' sockets (not the shop's owner or hosts) in the room's viewer
-   set (so a process that dies stops being counted after live.presence.VIEWER_STALE_SECONDS),
-   then
+1. vouches for its own sockets in the room's viewer set (so a process that dies stops being
+   counted after live.presence.VIEWER_STALE_SECONDS), then
 2. tries `SET live:room:<id>:tick NX PX <90% of the period>`. Only the process that wins reads
    the counts, writes them to the cache (live.presence.viewer_count_set, for the home page), raises
    the session's peak viewers, likes and unique viewers in PostgreSQL (one UPDATE with GREATEST,
@@ -80,7 +79,6 @@ class RoomSocket(Protocol):
     """What the room needs of a socket's consumer (LiveRoomConsumer)."""
 
     channel_name: str
-    is_viewer: bool  # counted among the room's viewers (not the shop's owner or hosts)
 
     async def room_push(self, text: str, prepared: PreparedMessage) -> None: ...
 
@@ -259,8 +257,7 @@ async def _tick_loop(room: _LocalRoom) -> None:
             # Renews the membership: channels-redis drops group members older than its
             # group_expiry (a day), and a room's channel lives as long as the room has sockets.
             await get_channel_layer().group_add(room_group(room.session_id), room.channel_name)
-            viewers = {name for name, socket in room.sockets.items() if socket.is_viewer}
-            await tick(session_id=room.session_id, channel_names=viewers)
+            await tick(session_id=room.session_id, channel_names=set(room.sockets))
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -77,17 +77,12 @@ def _room_key(session_id: int, name: str) -> str:
     return f"live:room:{session_id}:{name}"
 
 
-async def viewer_join(
-    *, session_id: int, channel_name: str, visitor: str, like_count: int, counted: bool = True
-) -> None:
-    """A socket opened in the room; `counted` False for the shop's own people (chat.Room
-    .is_audience), who seed the likes counter all the same."""
+async def viewer_join(*, session_id: int, channel_name: str, visitor: str, like_count: int) -> None:
     pipe = redis_async().pipeline(transaction=False)
-    if counted:
-        pipe.zadd(_room_key(session_id, "viewers"), {channel_name: time.time()})
-        pipe.expire(_room_key(session_id, "viewers"), ROOM_KEY_TTL)
-        pipe.pfadd(_room_key(session_id, "uniques"), visitor)
-        pipe.expire(_room_key(session_id, "uniques"), ROOM_KEY_TTL)
+    pipe.zadd(_room_key(session_id, "viewers"), {channel_name: time.time()})
+    pipe.expire(_room_key(session_id, "viewers"), ROOM_KEY_TTL)
+    pipe.pfadd(_room_key(session_id, "uniques"), visitor)
+    pipe.expire(_room_key(session_id, "uniques"), ROOM_KEY_TTL)
     pipe.set(_room_key(session_id, "likes"), like_count, nx=True, ex=ROOM_KEY_TTL)
     await pipe.execute()
 

@@ -652,26 +652,6 @@ def test_stats_tick_carries_likes_and_viewers_and_persists_peaks(room, viewer, s
     assert (session.peak_viewers, session.like_count, session.unique_viewers) == (2, 13, 2)
 
 
-def test_the_shops_owner_and_host_are_not_counted_as_viewers(room, viewer, settings):
-    settings.LIVE_TICK_SECONDS = 0.3
-    cookies = [session_cookie(room.host), session_cookie(_owner_of(room)), session_cookie(viewer)]
-
-    async def scenario():
-        console, owner, shopper = await connect_all(room.pk, *cookies)
-        await owner.send_json_to({"type": "like"})  # the owner's likes count: any tap does
-        while True:
-            stats = await receive_type(console, "stats", timeout=3)
-            if stats["likes"] == 1:
-                break
-        await disconnect_all(console, owner, shopper)
-        return stats
-
-    stats = async_to_sync(scenario)()
-    assert stats["viewers"] == 1
-    session = LiveSession.objects.get(pk=room.pk)
-    assert (session.peak_viewers, session.unique_viewers) == (1, 1)
-
-
 # --- The room page ------------------------------------------------------------------------------
 
 
