@@ -277,22 +277,23 @@ def test_the_host_is_offered_no_mute_or_ban_against_the_owner_or_the_hosts_only(
     assert protected_ids(page) == ids(people, "owner", "host", "other host")
 
 
-@pytest.mark.parametrize(
-    ("actor", "target", "is_refused"),
-    [
-        ("moderator", "owner", True),
-        ("moderator", "host", True),
-        ("moderator", "other host", True),
-        ("moderator", "other moderator", True),
-        ("moderator", "superuser", True),
-        ("staff by group", "host", True),
-        ("staff by group", "moderator", True),
-        ("host", "moderator", False),
-        ("moderator", "shop staff", False),
-        ("moderator", "shopper", False),
-        ("superuser", "seller elsewhere", False),
-    ],
-)
+# (actor, target, refused): whom each may mute and ban, and whose messages each may delete.
+WHOM = [
+    ("moderator", "owner", True),
+    ("moderator", "host", True),
+    ("moderator", "other host", True),
+    ("moderator", "other moderator", True),
+    ("moderator", "superuser", True),
+    ("staff by group", "host", True),
+    ("staff by group", "moderator", True),
+    ("host", "moderator", False),
+    ("moderator", "shop staff", False),
+    ("moderator", "shopper", False),
+    ("superuser", "seller elsewhere", False),
+]
+
+
+@pytest.mark.parametrize(("actor", "target", "is_refused"), WHOM)
 def test_the_chat_refuses_exactly_whom_the_console_does_not_offer(people, actor, target, is_refused):
     session = people["session"]
     page = page_of(logged_in(people[actor]).get(console(session)))
@@ -310,16 +311,7 @@ def test_the_chat_refuses_exactly_whom_the_console_does_not_offer(people, actor,
 
 @pytest.mark.parametrize(
     ("actor", "author", "is_refused"),
-    [
-        ("moderator", "owner", True),
-        ("moderator", "host", True),
-        ("moderator", "other moderator", True),
-        ("staff by group", "host", True),
-        ("host", "moderator", False),
-        ("host", "host", False),  # one's own message
-        ("moderator", "moderator", False),
-        ("moderator", "shopper", False),
-    ],
+    [*WHOM, ("host", "host", False), ("moderator", "moderator", False)],  # and one's own messages
 )
 def test_a_moderator_cannot_delete_what_the_people_they_cannot_mute_say(people, actor, author, is_refused):
     session = people["session"]
