@@ -182,13 +182,14 @@
     action(item, "highlight").hidden = held || !message.question;
     setAnswered(item, !!message.answered);
     // The server refuses these for the host, the owner and oneself (and a moderator for other
-    // moderators); offer nothing it would refuse.
-    var untouchable = !item.dataset.userId || message.user_id === userId || message.user_id === hostId ||
-      protectedIds[item.dataset.userId] === true;
+    // moderators); offer nothing it would refuse. Deleting: the same people, but one's own
+    // messages and those whose author's account is gone may go.
+    var own = message.user_id === userId;
+    var protectedAuthor = message.user_id === hostId || protectedIds[item.dataset.userId] === true;
+    var untouchable = !item.dataset.userId || own || protectedAuthor;
     action(item, "mute").hidden = untouchable;
     action(item, "ban").hidden = untouchable;
-    // Deleting is refused for the same people, except for one's own messages.
-    action(item, "delete").hidden = untouchable && message.user_id !== userId;
+    action(item, "delete").hidden = protectedAuthor && !own;
     return item;
   }
 
