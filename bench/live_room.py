@@ -591,23 +591,21 @@ def page_check(target: Target, viewers: int, rate: float, *, args, env, room: Ro
             with (
                 running(target, env, room, args.server) as server,
                 audience_of(server, viewers, cookies=room.cookies, args=args) as audience,
-                ThreadPoolExecutor(1) as pool,
             ):
                 # The viewers stand in for phones elsewhere: on these shared cores they yield to
                 # the servers (and to wrk) instead of taking the CPU a page would have had.
                 for pid in audience.pids["clients"]:
                     psutil.Process(pid).nice(args.clients_nice)
                 pages["ws_nice"] = psutil.Process(server.pids[0]).nice()  # WS_NICE, as in production
-                loads = [steady] if round_ else [steady, flat_out]
-                for load in loads:
-                    beside = pool.submit(delayed_wrk, url, load)
-                    # The chat outlasts the wrk run by a second or two at either end.
-                    outcome = measure(audience, phases, "run", rate, args.wrk_seconds + 4, args.deal_every)
-                    if load is steady:
-                        pages["beside"].append(beside.result())
-                        rooms.append(outcome)
-                    else:
-                        pages["beside_max"], room_flat_out = beside.result(), outcome
+                page, outcome = beside_room(
+                    url, steady, audience=audience, phases=phases, rate=rate, args=args
+                )
+                pages["beside"].append(page)
+                rooms.append(outcome)
+                if round_ == 0:
+                    pages["beside_max"], room_flat_out = beside_room(
+                        url, flat_out, audience=audience, phases=phases, rate=rate, args=args
+                    )
                 log_phase(
                     f"round {round_ + 1}: room beside {args.page_rate:g} pages/s", rooms[-1], ("chat", "deal")
                 )
@@ -631,6 +629,15 @@ def page_check(target: Target, viewers: int, rate: float, *, args, env, room: Ro
         f"{pages['alone_max']['p95']:.0f}, beside {pages['beside_max']['p95']:.0f}"
     )
     return pages
+
+
+def beside_room(url: str, load: dict, *, audience, phases, rate: float, args) -> tuple[dict, dict]:
+    """(wrk's numbers for `load` on `url`, the room's) while the room takes chat at `rate`; the
+    chat outlasts the wrk run by a second or two at either end."""
+    with ThreadPoolExecutor(1) as pool:
+        pages = pool.submit(delayed_wrk, url, load)
+        room = measure(audience, phases, "run", rate, args.wrk_seconds + 4, args.deal_every)
+        return pages.result(), room
 
 
 def delayed_wrk(url: str, load: dict) -> dict:
