@@ -194,10 +194,11 @@ def write_now(transport, data: bytes) -> None:
 
     Twisted's `write` only buffers: it registers the socket for writability with the event loop
     and sends on the loop's next turn, then unregisters it; for a room push to 500 sockets that
-    is 1000 epoll changes and 500 callbacks, near half of what each delivery cost (docs/benchmarks.md,
-    live_room). Sending at once is what Twisted would do next anyway; doing it only while the
-    buffer is empty keeps the bytes in order. A lost connection is left to `write`, so Twisted
-    finds it and closes the socket as usual. Another transport (TLS in daphne, a test's) writes."""
+    is 1000 epoll changes and 500 callbacks, about two fifths of what each delivery cost
+    (docs/benchmarks.md, live_room). Sending at once is what Twisted would do next anyway;
+    doing it only while the buffer is empty keeps the bytes in order. A lost connection is left
+    to `write`, so Twisted finds it and closes the socket as usual. Another transport (TLS in
+    daphne, a test's) writes."""
     if (
         isinstance(transport, tcp.Connection)
         and transport.connected
