@@ -77,6 +77,14 @@ def _room_key(session_id: int, name: str) -> str:
     return f"live:room:{session_id}:{name}"
 
 
+def socket_register_key(session_id: int) -> str:
+    """The room's register of open sockets (every one, the host's console too): a sorted set of
+    channel names scored by when their process last vouched for them. Video signalling reads it
+    to tell a live socket from a dead process's (live/video.py), so nobody may be left out of it.
+    (Named "viewers" from before it was told apart from the viewer count.)"""
+    return _room_key(session_id, "viewers")
+
+
 async def viewer_join(*, session_id: int, channel_name: str, visitor: str, like_count: int) -> None:
     pipe = redis_async().pipeline(transaction=False)
     pipe.zadd(_room_key(session_id, "viewers"), {channel_name: time.time()})

@@ -42,10 +42,16 @@ def media_browser(playwright):
 
 @pytest.fixture
 def live_servers(transactional_db, static_root, media_root):
-    """daphne for the room's socket and gunicorn for pages, which point the room at daphne."""
-    ws_port = servers.free_port()
-    env = servers.server_env(static_root, media_root, LIVE_WEBSOCKET_ORIGIN=f"ws://127.0.0.1:{ws_port}")
-    with servers.daphne(env, ws_port), servers.gunicorn(env) as url:
+    """daphne for the room's socket and gunicorn for pages, which point the room at daphne; daphne
+    accepts sockets from gunicorn's pages (SITE_URL), as with `make run`."""
+    web_port, ws_port = servers.free_port(), servers.free_port()
+    env = servers.server_env(
+        static_root,
+        media_root,
+        SITE_URL=f"http://127.0.0.1:{web_port}",
+        LIVE_WEBSOCKET_ORIGIN=f"ws://127.0.0.1:{ws_port}",
+    )
+    with servers.daphne(env, ws_port), servers.gunicorn(env, web_port) as url:
         yield url
 
 
