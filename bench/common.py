@@ -105,6 +105,8 @@ def serve(kind: str, env: dict[str, str]):
     """Start the site on a free port with `kind` of server; yields its base URL once /healthz answers."""
     port = free_port()
     bind = ["-b", "127.0.0.1", "-p", str(port)]
+    # The site is here: its sockets take the pages of this origin (marketplace/origins.py).
+    env = {**env, "SITE_URL": f"http://127.0.0.1:{port}"}
     listener = None
     if kind == "daphne":
         commands = [[sys.executable, "-m", DAPHNE, *bind, "-v", "0", "marketplace.asgi:application"]]

@@ -355,6 +355,14 @@ class Room:
     role: str
     is_banned: bool
 
+    @property
+    def is_audience(self) -> bool:
+        """Counted among the live's viewers (live.presence): shoppers, logged in or not. Not the
+        shop's owner, its live hosts, nor the room's moderators (the shop's named ones, each a
+        member of the shop, and platform staff): they run the room, mostly from the console,
+        whose socket is in the room too."""
+        return self.role not in MODERATING_ROLES
+
 
 def platform_staff() -> Q:
     """marketplace.permissions.is_platform_staff as a condition on users, so a query can ask it of

@@ -111,6 +111,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             channel_name=self.channel_name,
             visitor=visitor,
             like_count=room.like_count,
+            is_audience=room.is_audience,
         )
         await self._send_history(_last_id_from_query(self.scope))
         # Pinned product, deal, item queues: read from PostgreSQL on every (re)connect, so a

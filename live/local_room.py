@@ -26,8 +26,9 @@ Why a tick: a busy room gets hundreds of likes a second; pushing each to every v
 viewers × likes sends. Likes are counted in Redis as they come (live.presence.like_add) and the
 room hears the total once per tick. Each tick period the room's task here
 
-1. vouches for its own sockets in the room's viewer set (so a process that dies stops being
-   counted after live.presence.VIEWER_STALE_SECONDS), then
+1. vouches for its own sockets in the room's register of open sockets (so a process that dies
+   stops being counted after live.presence.VIEWER_STALE_SECONDS), all of them: video signalling
+   reads it (the viewer count leaves the shop's own sockets out by itself), then
 2. tries `SET live:room:<id>:tick NX PX <90% of the period>`. Only the process that wins reads
    the counts, writes them to the cache (live.presence.viewer_count_set, for the home page), raises
    the session's peak viewers, likes and unique viewers in PostgreSQL (one UPDATE with GREATEST,

@@ -46,8 +46,10 @@ random tokens, never channel names; Redis maps them to channel names:
 
 Both expire (presence.ROOM_KEY_TTL) and are cleared when the publisher leaves or publishes
 again. A viewer leaving frees its slot. A socket whose daphne process died stops being vouched
-for in the room's presence set (live/local_room.py); its slot, or its publishing, is dropped at the
-next admission, so a crash does not keep seats taken.
+for in the room's register of open sockets (presence.socket_register_key, live/local_room.py);
+its slot, or its publishing, is dropped at the next admission, so a crash does not keep seats
+taken. Every socket is in that register, the publisher's too, though the viewer count leaves the
+shop's own out.
 
 A Janus backend: subclass VideoSignalling with the same methods. To the publisher's browser the
 SFU is one viewer (one `rtc_viewer {peer: <the SFU's id>}`; the offer goes to Janus, Janus's
@@ -306,8 +308,9 @@ end
 return 0
 """
 
-# KEYS: publisher, peers, presence viewers (zset channel -> last vouched). ARGV: channel, new peer
-# id, limit, stale before (epoch seconds), ttl. Returns {status, peer, publisher channel}.
+# KEYS: publisher, peers, the register of open sockets (zset channel -> last vouched). ARGV:
+# channel, new peer id, limit, stale before (epoch seconds), ttl. Returns {status, peer,
+# publisher channel}.
 _WATCH = """
 local publisher = redis.call('GET', KEYS[1])
 if not publisher then return {'no_publisher'} end
@@ -431,7 +434,7 @@ class PeerToPeerSignalling(VideoSignalling):
         stale_before = time.time() - max(presence.VIEWER_STALE_SECONDS, 3 * tick_seconds())
         found = await self._run(
             _WATCH,
-            [self._publisher_key, self._peers_key, presence._room_key(self.room.session_id, "viewers")],
+            [self._publisher_key, self._peers_key, presence.socket_register_key(self.room.session_id)],
             [
                 self.channel_name,
                 secrets.token_urlsafe(16),

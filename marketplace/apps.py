@@ -9,6 +9,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from marketplace import origins  # noqa: F401 - registers the check of SITE_URL
         from marketplace.notifications import unread_count_warm
 
         # A cache warm-up only (no domain logic): the header's unread count (notifications.py).

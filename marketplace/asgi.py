@@ -12,9 +12,9 @@ settings.SECRET_KEY  # noqa: B018 - refuse to start without one (settings.py)
 
 from channels.auth import AuthMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware, InstanceSessionWrapper, SessionMiddleware  # noqa: E402
 
+from marketplace.origins import SiteOriginValidator  # noqa: E402
 from marketplace.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -38,7 +38,8 @@ class SocketSessionMiddleware(SessionMiddleware):
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        # Only pages of the site's own origins (scheme, host and port) open its sockets.
+        "websocket": SiteOriginValidator(
             CookieMiddleware(SocketSessionMiddleware(AuthMiddleware(URLRouter(websocket_urlpatterns))))
         ),
     }

@@ -36,7 +36,10 @@ def _first_error(form) -> str:
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+    # Same host and port (get_host), and no step down from https to plain http.
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 

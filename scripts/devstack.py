@@ -149,6 +149,8 @@ def cmd_run() -> int:
         env.setdefault("TRACKING_POLL_SECONDS", "60")
         # honcho runs daphne on PORT+100 (below); pages served on PORT open their sockets there.
         env.setdefault("LIVE_WEBSOCKET_ORIGIN", f"ws://127.0.0.1:{int(env['PORT']) + 100}")
+        # The pages' origin: the only one whose pages may open those sockets (marketplace/origins.py).
+        env.setdefault("SITE_URL", f"http://127.0.0.1:{env['PORT']}")
         manage(env, "migrate", "--noinput", "-v", "0")
         # DEMO_PRODUCTS_PER_SHOP sizes the demo catalog (the launcher's own test makes a small one).
         seed_size = (

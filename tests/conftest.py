@@ -17,6 +17,8 @@ def _test_settings(settings, tmp_path):
     # Tests run the production settings (DEBUG off); plain-HTTP test clients must not be redirected,
     # and uploads go to a throwaway folder.
     settings.SECURE_SSL_REDIRECT = False
+    # The test client's pages are http://testserver: the origin the site's sockets accept.
+    settings.SITE_URL = "http://testserver"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -124,9 +124,11 @@ def _start(name: str, command: list[str], env: dict[str, str], port: int):
 
 
 def gunicorn(env: dict[str, str], port: int | None = None):
-    """The production HTTP server, with the project's gunicorn.conf.py (fewer workers here)."""
+    """The production HTTP server, with the project's gunicorn.conf.py (fewer workers here).
+    Its address is the site's (SITE_URL) unless `env` says otherwise."""
     port = port or free_port()
-    env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "WEB_THREADS": "4"}
+    env = {"SITE_URL": f"http://127.0.0.1:{port}", **env}
+    env.update(PORT=str(port), WEB_CONCURRENCY="2", WEB_THREADS="4")
     command = [
         sys.executable,
         "-m",

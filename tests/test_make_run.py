@@ -62,6 +62,18 @@ def fetch(url: str) -> str | None:
         return None
 
 
+def socket_opens(url: str, origin: str) -> bool:
+    """Whether daphne takes a WebSocket handshake to `url` from a page of `origin`."""
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    try:
+        with connect(url, origin=origin, open_timeout=10):
+            return True
+    except InvalidStatus:
+        return False
+
+
 def processes_using(var_dir: Path) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter(["cmdline", "environ"]):
@@ -98,6 +110,11 @@ def test_make_run_serves_the_demo_and_ctrl_c_leaves_nothing_behind(tmp_path):
         assert "Lemari Thrift Jogja" in home
         # daphne, for WebSockets, on the next port honcho hands out
         wait_for(lambda: fetch(f"http://127.0.0.1:{port + 100}/healthz"), 60, "daphne", first_log)
+        # a live room's socket opens there from the pages' origin only, not from daphne's own port
+        room = re.search(r'href="/live/(\d+)/"', home).group(1)
+        room_socket = f"ws://127.0.0.1:{port + 100}/ws/live/{room}/"
+        assert socket_opens(room_socket, origin=f"http://127.0.0.1:{port}") is True
+        assert socket_opens(room_socket, origin=f"http://127.0.0.1:{port + 100}") is False
         wait_for(lambda: " ready." in first_log.read_text(), 60, "the Celery worker", first_log)
         wait_for(lambda: "beat: Starting" in first_log.read_text(), 60, "Celery beat", first_log)
         output = first_log.read_text()

@@ -113,9 +113,10 @@ class RoomClient:
     own) go to a queue that `expect` reads in order, skipping the ones a test does not ask for.
     """
 
-    def __init__(self, base_url: str, session_id: int, cookie: bytes | str, *, name: str):
+    def __init__(self, base_url: str, session_id: int, cookie: bytes | str, *, name: str, origin: str):
         self.name = name
         self.base_url = base_url
+        self.origin = origin  # of the page the socket is opened from: the site's (SITE_URL)
         self.ws_url = base_url.replace("http://", "ws://") + f"/ws/live/{session_id}/"
         self.cookie = cookie.decode() if isinstance(cookie, bytes) else cookie
         self.last_id = 0
@@ -174,7 +175,7 @@ class RoomClient:
             try:
                 with connect(
                     f"{self.ws_url}?last_id={self.last_id}",
-                    origin=self.base_url,
+                    origin=self.origin,
                     additional_headers={"Cookie": self.cookie},
                     open_timeout=3,
                     close_timeout=1,

@@ -35,6 +35,8 @@ pytestmark = [
 DEAL_PRICE = 99_000
 # Pushes cross processes through Redis: a few seconds is generous on a busy 2-core machine.
 ARRIVAL = 5
+# Where the site's pages would be: the origin the clients' sockets come from.
+PAGES = "http://127.0.0.1:8000"
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,8 @@ def daphnes(django_db_setup, redis_server, layer_prefix, tmp_path_factory):
     root = tmp_path_factory.mktemp("daphnes")
     (root / "static").mkdir()
     (root / "media").mkdir()
-    env = servers.server_env(root / "static", root / "media")
+    # The daphnes take sockets from the pages of SITE_URL (no gunicorn here: the clients say so).
+    env = servers.server_env(root / "static", root / "media", SITE_URL=PAGES)
     # Cache (sessions, presence, rate limits) and channel layer on the Redis this module controls.
     env.update(REDIS_URL=redis_server.url, CHANNEL_LAYER_PREFIX=layer_prefix, LIVE_TICK_SECONDS="1")
     with contextlib.ExitStack() as stack:
@@ -87,7 +90,7 @@ def clients():
     opened: list[RoomClient] = []
 
     def open_client(server: servers.Server, session_id: int, user, *, name: str) -> RoomClient:
-        client = RoomClient(server.url, session_id, session_cookie(user), name=name).start()
+        client = RoomClient(server.url, session_id, session_cookie(user), name=name, origin=PAGES).start()
         opened.append(client)
         return client
 

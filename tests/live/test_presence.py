@@ -14,7 +14,7 @@ SESSION_ID = 900_000_000
 def _cleanup(session_id: int) -> None:
     async def run():
         client = presence.redis_async()
-        for name in ("viewers", "likes", "uniques"):
+        for name in ("viewers", "staff", "likes", "uniques"):
             await client.delete(presence._room_key(session_id, name))
 
     async_to_sync(run)()
@@ -29,7 +29,11 @@ def test_a_crowd_joining_and_leaving_at_once_is_counted_in_and_out():
         await asyncio.gather(
             *(
                 presence.viewer_join(
-                    session_id=SESSION_ID, channel_name=name, visitor=f"c:{name}", like_count=0
+                    session_id=SESSION_ID,
+                    channel_name=name,
+                    visitor=f"c:{name}",
+                    like_count=0,
+                    is_audience=True,
                 )
                 for name in crowd
             )
