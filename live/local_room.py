@@ -146,9 +146,39 @@ async def room_leave(*, session_id: int, socket: RoomSocket) -> None:
 
 
 async def _close(room: _LocalRoom) -> None:
-    for task in room.stop():
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    """Takes the room's channel out of its group and ends the room's tasks without waiting for
+    them: a socket leaving, or being closed, must never wait on a receive from the channel layer."""
+    subscribing = room.subscribed is not None and not room.subscribed.done()
+    tasks = room.stop()
+    await _group_discard(room)
+    ending = asyncio.create_task(_end(room, tasks, subscribing), name=f"live-room-end-{room.session_id}")
+    _ending.add(ending)
+    ending.add_done_callback(_ending.discard)
+
+
+# The tasks ending closed rooms' tasks (referenced, so none is garbage-collected midway).
+_ending: set[asyncio.Task] = set()
+
+
+async def _end(room: _LocalRoom, tasks: list[asyncio.Task], subscribing: bool) -> None:
+    """Cancels `tasks` until they are done. Once is not always enough: on Python 3.11,
+    asyncio.wait_for (which redis-py's send goes through) swallows a cancellation that comes as
+    what it waits for completes, and the fan-out's receive then waits out a BZPOPMIN (or, if a
+    message comes, for good). Awaiting that receive held up the close of a banned viewer's socket
+    when hers was the room's last one in the process."""
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        done, pending = await asyncio.wait(pending, timeout=0.5)
+        for task in done:
+            if not task.cancelled():
+                task.exception()  # retrieved; the tasks log their own failures
+    if subscribing:  # its group_add may have landed after the discard
+        await _group_discard(room)
+
+
+async def _group_discard(room: _LocalRoom) -> None:
     if room.channel_name:
         with contextlib.suppress(Exception):
             await get_channel_layer().group_discard(room_group(room.session_id), room.channel_name)

@@ -151,6 +151,51 @@ def test_a_process_that_loses_the_channel_layer_closes_the_rooms_sockets_to_reco
     assert not local_room._rooms
 
 
+class CancelSwallowingLayer(InMemoryChannelLayer):
+    """An in-memory layer whose receive ignores its first cancellation, as a receive from Redis
+    can on Python 3.11: asyncio.wait_for, which redis-py's send goes through, swallows a
+    cancellation that comes as what it waits for completes."""
+
+    async def receive(self, channel):
+        try:
+            return await super().receive(channel)
+        except asyncio.CancelledError:
+            return await super().receive(channel)
+
+
+class StandInSocket:
+    def __init__(self, channel_name: str):
+        self.channel_name = channel_name
+
+    async def room_push(self, text, prepared):
+        pass
+
+    async def close(self, code=None):
+        pass
+
+
+def test_the_last_socket_leaves_at_once_though_the_rooms_receive_ignores_a_cancellation(settings, room):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.CancelSwallowingLayer"}}
+    settings.LIVE_TICK_SECONDS = 30
+
+    async def scenario():
+        socket = StandInSocket("specific.test!viewer")
+        await local_room.room_join(session_id=room.pk, socket=socket)
+        [part] = local_room._rooms.values()
+        await asyncio.sleep(0.05)  # its fan-out waits in the channel layer's receive
+        started = time.monotonic()
+        await asyncio.wait_for(local_room.room_leave(session_id=room.pk, socket=socket), timeout=3)
+        left_after = time.monotonic() - started
+        await asyncio.wait({part.fan_out, part.ticker}, timeout=3)
+        return left_after, part
+
+    left_after, part = async_to_sync(scenario)()
+    assert left_after < 0.5  # the leaving socket (a ban's close, a disconnect) does not wait
+    assert part.fan_out.cancelled()  # and the room's receive is ended all the same
+    assert part.ticker.cancelled()
+    assert not local_room._rooms
+
+
 def test_a_crowd_of_sockets_joins_and_leaves_its_groups_at_once(settings):
     # What 300 logged-in viewers reconnecting together after a Redis restart ask of the layer:
     # redis-py's default pool refused past 100 connections, so most of their handshakes failed.

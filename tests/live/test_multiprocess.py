@@ -227,6 +227,34 @@ def test_ban_through_one_process_disconnects_the_user_on_the_other(daphnes, clie
     fajar_on_b.expect("chat", where=chat_with("Lanjut ya, kak"), timeout=ARRIVAL)
 
 
+def test_a_ban_closes_the_socket_of_a_viewer_alone_in_the_room_on_her_process(daphnes, clients):
+    """Her socket is the last of the room on B: closing it tears down B's part of the room (its
+    fan-out task waiting in the channel layer's receive), which must not hold the close up."""
+    a, b = daphnes
+    session, _variant = live_room()
+    nina = UserFactory(username="nina")
+    host = clients(a, session.pk, session.host, name="host on A")
+    nina_on_b = clients(b, session.pk, nina, name="Nina alone on B")
+    for client in (host, nina_on_b):
+        client.expect("state")
+
+    # when: the host bans her through process A
+    host.send({"type": "ban", "user_id": nina.pk, "reason": "spam"})
+    assert host.expect("moderated", timeout=ARRIVAL)["user_id"] == nina.pk
+    banned_at = time.monotonic()
+
+    # then: her socket on B is told and closed with 4003 within seconds
+    assert nina_on_b.expect("error", timeout=ARRIVAL)["code"] == "banned"
+    nina_on_b.expect("close", where=lambda e: e["code"] == CLOSE_BANNED, timeout=ARRIVAL)
+    assert time.monotonic() - banned_at < ARRIVAL
+    assert nina_on_b.opens == 1
+    # B's part of the room is gone with her socket; the next viewer there starts it afresh.
+    omar_on_b = clients(b, session.pk, UserFactory(username="omar"), name="Omar, next on B")
+    omar_on_b.expect("state", timeout=ARRIVAL)
+    host.send({"type": "chat", "text": "Halo Omar"})
+    omar_on_b.expect("chat", where=chat_with("Halo Omar"), timeout=ARRIVAL)
+
+
 # Run last in the module: it stops and restarts the Redis every test here shares.
 def test_after_a_redis_restart_viewers_reconnect_and_read_everything_written_meanwhile(
     daphnes, redis_server, clients
