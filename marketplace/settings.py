@@ -10,6 +10,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.redis_pools import async_retry_once
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -136,6 +138,8 @@ CHANNEL_LAYERS = {
                 {
                     "address": REDIS_URL,
                     "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=1000),
+                    # Once, for a connection opened before a Redis restart (marketplace/redis_pools.py).
+                    "retry": async_retry_once(),
                 }
             ],
             "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak"),

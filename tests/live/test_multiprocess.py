@@ -11,6 +11,7 @@ import contextlib
 import os
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
@@ -23,7 +24,7 @@ from shops.models import ProductVariant
 from tests import servers
 from tests.factories import UserFactory
 from tests.live.buying import buy, host_launches, live_with_item
-from tests.live.processes import CLOSE_BANNED, RedisServer, RoomClient, console_post
+from tests.live.processes import CLOSE_BANNED, RedisServer, RoomClient, console_post, socket_outcome
 from tests.live.realtime import channel_layers_for_test, session_cookie
 from tests.orders.factories import AddressFactory, fast_password_hashing, make_variant
 
@@ -35,6 +36,9 @@ pytestmark = [
 DEAL_PRICE = 99_000
 # Pushes cross processes through Redis: a few seconds is generous on a busy 2-core machine.
 ARRIVAL = 5
+SOCKETS_AFTER_RESTART = 10
+# How long a socket must stay open, having read the room, to count as served.
+HOLD = 2
 
 
 @pytest.fixture(scope="module")
@@ -349,6 +353,43 @@ def test_after_a_redis_restart_viewers_reconnect_and_read_everything_written_mea
             where=lambda e: e["viewers"] == len(viewers) and e["deal"]["units_left"] == 3,
             timeout=ARRIVAL,
         )
+
+
+def test_sockets_opened_just_after_a_redis_restart_are_served_never_accepted_and_dropped(
+    daphnes, redis_server
+):
+    """Each process's pools (channel layer, presence, cache) keep the connections a crowd of
+    sockets opened before Redis restarted; each of those fails its first use after the restart.
+    The sockets that come next must not be accepted and then closed with 1011 for it."""
+    a, b = daphnes
+    session, _variant = live_room()
+    cookies = [session_cookie(UserFactory(username=f"baru{n}")) for n in range(SOCKETS_AFTER_RESTART // 2)]
+    # Logged-in sockets join a group before the handshake is accepted, anonymous ones only after.
+    newcomers = [cookie for pair in zip(cookies, [None] * len(cookies), strict=True) for cookie in pair]
+
+    def open_at_once(cookies_: list) -> list[tuple[str, int | None]]:
+        with ThreadPoolExecutor(max_workers=len(cookies_)) as pool:
+            return list(
+                pool.map(
+                    lambda numbered: socket_outcome(
+                        (a, b)[numbered[0] % 2].url, session.pk, numbered[1], hold=HOLD
+                    ),
+                    enumerate(cookies_),
+                )
+            )
+
+    # given: a crowd came and went on both processes, so every pool there holds connections
+    assert open_at_once(newcomers) == [("served", None)] * SOCKETS_AFTER_RESTART
+
+    # when: Redis restarts (empty) and the next crowd comes at once, half through each process
+    redis_server.stop()
+    redis_server.start()
+    outcomes = open_at_once(newcomers)
+
+    # then: none was accepted and then dropped; Redis is back, so each was served
+    assert outcomes == [("served", None)] * SOCKETS_AFTER_RESTART
+    for server in (a, b):
+        assert server.is_running(), f"daphne on {server.port} died:\n{server.log_tail()}"
 
 
 def test_the_websocket_servers_run_below_the_pages_cpu_priority(daphnes, clients):
