@@ -140,6 +140,11 @@ CHANNEL_LAYERS = {
                     "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=1000),
                     # Once, for a connection opened before a Redis restart (marketplace/redis_pools.py).
                     "retry": async_retry_once(),
+                    # A receive waits in a BZPOPMIN of 5 s (channels-redis's brpop_timeout), and
+                    # redis-py 8 reads with a 5 s timeout unless told: a process that heard nothing
+                    # for 5 s lost its receives and so its sockets. Longer than the pop, and still
+                    # bounded, so a Redis that hangs is noticed.
+                    "socket_timeout": 15,
                 }
             ],
             "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak"),

@@ -98,6 +98,27 @@ def test_pushes_that_come_while_a_socket_reads_the_room_follow_its_history(setti
     assert events[2]["message"] == "Selama membaca"
 
 
+def test_a_quiet_room_keeps_its_sockets_longer_than_redis_reads_wait_by_default(settings, room):
+    # redis-py 8 reads with a 5 s timeout by default; the channel layer's receive waits in a
+    # BZPOPMIN of 5 s, so a process that heard nothing for 5 s lost its receives and its sockets.
+    settings.CHANNEL_LAYERS = channel_layers_for_test()
+    settings.LIVE_TICK_SECONDS = 30  # no stats either: nothing at all reaches this process
+
+    async def scenario():
+        comm = communicator(room.pk)
+        assert (await comm.connect(timeout=5))[0]
+        await drain(comm)
+        quiet = await comm.receive_nothing(timeout=6.5)
+        await asyncio.to_thread(_push_from_another_process, room.pk, "Masih di sini?")
+        heard = await receive_type(comm, "notice", timeout=3)
+        await comm.disconnect()
+        return quiet, heard
+
+    quiet, heard = async_to_sync(scenario)()
+    assert quiet is True
+    assert heard["message"] == "Masih di sini?"
+
+
 class BreakingLayer(InMemoryChannelLayer):
     """An in-memory layer whose receive fails, once told, for the channels in a room's group (a
     room's fan-out; sockets are in none), as Redis's does when the server goes away."""
