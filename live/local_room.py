@@ -41,7 +41,8 @@ when one of them goes away. No process owns a room.
 A socket leaves on disconnect; one whose consumer ended without disconnecting (an error from the
 channel layer when Redis goes away ends the consumer's task, skipping disconnect()) is dropped on
 the next tick, once its task is done, so it is not vouched for forever; a room left with no
-sockets stops both tasks and leaves the group.
+sockets leaves the group and stops both tasks, without waiting for them: a socket's leaving (a
+ban's close among them) must never wait on the channel layer's receive.
 """
 
 import asyncio
@@ -151,7 +152,11 @@ async def _close(room: _LocalRoom) -> None:
     subscribing = room.subscribed is not None and not room.subscribed.done()
     tasks = room.stop()
     await _group_discard(room)
-    ending = asyncio.create_task(_end(room, tasks, subscribing), name=f"live-room-end-{room.session_id}")
+    _end_later(room, tasks, rediscard=subscribing)
+
+
+def _end_later(room: _LocalRoom, tasks: list[asyncio.Task], *, rediscard: bool = False) -> None:
+    ending = asyncio.create_task(_end(room, tasks, rediscard), name=f"live-room-end-{room.session_id}")
     _ending.add(ending)
     ending.add_done_callback(_ending.discard)
 
@@ -160,11 +165,11 @@ async def _close(room: _LocalRoom) -> None:
 _ending: set[asyncio.Task] = set()
 
 
-async def _end(room: _LocalRoom, tasks: list[asyncio.Task], subscribing: bool) -> None:
+async def _end(room: _LocalRoom, tasks: list[asyncio.Task], rediscard: bool) -> None:
     """Cancels `tasks` until they are done. Once is not always enough: on Python 3.11,
     asyncio.wait_for (which redis-py's send goes through) swallows a cancellation that comes as
-    what it waits for completes, and the fan-out's receive then waits out a BZPOPMIN (or, if a
-    message comes, for good). Awaiting that receive held up the close of a banned viewer's socket
+    what it waits for completes, and the fan-out's receive then goes on waiting for a channel
+    that nothing reaches any more. Awaiting it held up the close of a banned viewer's socket
     when hers was the room's last one in the process."""
     pending = set(tasks)
     while pending:
@@ -174,7 +179,7 @@ async def _end(room: _LocalRoom, tasks: list[asyncio.Task], subscribing: bool) -
         for task in done:
             if not task.cancelled():
                 task.exception()  # retrieved; the tasks log their own failures
-    if subscribing:  # its group_add may have landed after the discard
+    if rediscard:  # the room was still subscribing: its group_add may have landed after the discard
         await _group_discard(room)
 
 
@@ -263,7 +268,7 @@ async def _fan_out(room: _LocalRoom, layer) -> None:
             "live room %s lost its channel layer, closing its sockets", room.session_id, exc_info=True
         )
         sockets = list(room.sockets.values())
-        room.stop()  # the next socket of the room, once back, starts afresh
+        _end_later(room, room.stop())  # the next socket of the room, once back, starts afresh
         for socket in sockets:
             with contextlib.suppress(Exception):
                 await socket.close(code=CLOSE_RECONNECT)
