@@ -358,23 +358,21 @@ def test_after_a_redis_restart_viewers_reconnect_and_read_everything_written_mea
 def test_sockets_opened_just_after_a_redis_restart_are_served_never_accepted_and_dropped(
     daphnes, redis_server
 ):
-    """Each process's pools (channel layer, presence, cache) keep the connections a crowd of
-    sockets opened before Redis restarted; each of those fails its first use after the restart.
-    The sockets that come next must not be accepted and then closed with 1011 for it."""
+    """Each process's pools (channel layer, presence) keep the connections a crowd of sockets
+    opened before Redis restarted; each of those fails its first use after the restart. The
+    sockets that come next must not be accepted and then closed with 1011 for it."""
     a, b = daphnes
     session, _variant = live_room()
+    # Logged-in sockets join a group before the handshake is accepted, anonymous ones only after:
+    # half of each, spread over both processes.
     cookies = [session_cookie(UserFactory(username=f"baru{n}")) for n in range(SOCKETS_AFTER_RESTART // 2)]
-    # Logged-in sockets join a group before the handshake is accepted, anonymous ones only after.
-    newcomers = [cookie for pair in zip(cookies, [None] * len(cookies), strict=True) for cookie in pair]
+    newcomers = [((a, b)[n % 2], cookie) for n, cookie in enumerate(cookies + [None] * len(cookies))]
 
-    def open_at_once(cookies_: list) -> list[tuple[str, int | None]]:
-        with ThreadPoolExecutor(max_workers=len(cookies_)) as pool:
+    def open_at_once(sockets: list) -> list[tuple[str, int | None]]:
+        with ThreadPoolExecutor(max_workers=len(sockets)) as pool:
             return list(
                 pool.map(
-                    lambda numbered: socket_outcome(
-                        (a, b)[numbered[0] % 2].url, session.pk, numbered[1], hold=HOLD
-                    ),
-                    enumerate(cookies_),
+                    lambda socket: socket_outcome(socket[0].url, session.pk, socket[1], hold=HOLD), sockets
                 )
             )
 
