@@ -143,8 +143,9 @@ CHANNEL_LAYERS = {
                     # A receive waits in a BZPOPMIN of 5 s (channels-redis's brpop_timeout), and
                     # redis-py 8 reads with a 5 s timeout unless told: a process that heard nothing
                     # for 5 s lost its receives and so its sockets. Longer than the pop, and still
-                    # bounded, so a Redis that hangs is noticed.
-                    "socket_timeout": 15,
+                    # bounded, so a Redis that hangs is noticed (and a push after a commit waits
+                    # on it no longer than this).
+                    "socket_timeout": 10,
                 }
             ],
             "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak"),
