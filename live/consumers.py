@@ -348,8 +348,13 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     # --- Helpers --------------------------------------------------------------------------------
 
     async def _close_for_ban(self):
+        await self._close_and_leave(CLOSE_BANNED)
+
+    async def _close_and_leave(self, code: int):
+        """Every close the server decides on after the handshake: the close frame goes first, so
+        nothing the leaving waits on (Redis, the room's tasks) can hold it up."""
+        await self.close(code=code)
         await self._leave()
-        await self.close(code=CLOSE_BANNED)
 
     async def _send_history(self, last_id: int | None):
         caught = await database_sync_to_async(chat.chat_catch_up)(room=self.room, last_id=last_id)

@@ -42,7 +42,8 @@ when one of them goes away. No process owns a room.
 A socket leaves on disconnect; one whose consumer ended without disconnecting (an error from the
 channel layer when Redis goes away ends the consumer's task, skipping disconnect()) is dropped on
 the next tick, once its task is done, so it is not vouched for forever; a room left with no
-sockets stops both tasks and leaves the group.
+sockets leaves the group and stops both tasks, without waiting for them: a socket's leaving (a
+ban's close among them) must never wait on the channel layer's receive.
 """
 
 import asyncio
@@ -147,9 +148,43 @@ async def room_leave(*, session_id: int, socket: RoomSocket) -> None:
 
 
 async def _close(room: _LocalRoom) -> None:
-    for task in room.stop():
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    """Takes the room's channel out of its group and ends the room's tasks without waiting for
+    them: a socket leaving, or being closed, must never wait on a receive from the channel layer."""
+    subscribing = room.subscribed is not None and not room.subscribed.done()
+    tasks = room.stop()
+    await _group_discard(room)
+    _end_later(room, tasks, rediscard=subscribing)
+
+
+def _end_later(room: _LocalRoom, tasks: list[asyncio.Task], *, rediscard: bool = False) -> None:
+    ending = asyncio.create_task(_end(room, tasks, rediscard), name=f"live-room-end-{room.session_id}")
+    _ending.add(ending)
+    ending.add_done_callback(_ending.discard)
+
+
+# The tasks ending closed rooms' tasks (referenced, so none is garbage-collected midway).
+_ending: set[asyncio.Task] = set()
+
+
+async def _end(room: _LocalRoom, tasks: list[asyncio.Task], rediscard: bool) -> None:
+    """Cancels `tasks` until they are done. Once is not always enough: on Python 3.11,
+    asyncio.wait_for (which redis-py's send goes through) swallows a cancellation that comes as
+    what it waits for completes, and the fan-out's receive then goes on waiting for a channel
+    that nothing reaches any more. Awaiting it held up the close of a banned viewer's socket
+    when hers was the room's last one in the process."""
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        done, pending = await asyncio.wait(pending, timeout=0.5)
+        for task in done:
+            if not task.cancelled():
+                task.exception()  # retrieved; the tasks log their own failures
+    if rediscard:  # the room was still subscribing: its group_add may have landed after the discard
+        await _group_discard(room)
+
+
+async def _group_discard(room: _LocalRoom) -> None:
     if room.channel_name:
         with contextlib.suppress(Exception):
             await get_channel_layer().group_discard(room_group(room.session_id), room.channel_name)
@@ -234,7 +269,7 @@ async def _fan_out(room: _LocalRoom, layer) -> None:
             "live room %s lost its channel layer, closing its sockets", room.session_id, exc_info=True
         )
         sockets = list(room.sockets.values())
-        room.stop()  # the next socket of the room, once back, starts afresh
+        _end_later(room, room.stop())  # the next socket of the room, once back, starts afresh
         for socket in sockets:
             with contextlib.suppress(Exception):
                 await socket.close(code=CLOSE_RECONNECT)

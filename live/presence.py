@@ -16,6 +16,8 @@ import redis.asyncio as aioredis
 from django.conf import settings
 from django.core.cache import cache
 
+from marketplace.redis_pools import async_retry_once
+
 # A few of the consumers' ticks: long enough not to flicker, short enough to fade when they stop.
 VIEWER_COUNT_TTL = 30
 
@@ -72,7 +74,10 @@ def redis_async() -> "aioredis.Redis":
     client = _async_clients.get(loop)
     if client is None:
         pool = aioredis.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, max_connections=ASYNC_POOL_SIZE, timeout=ASYNC_POOL_WAIT_SECONDS
+            settings.REDIS_URL,
+            max_connections=ASYNC_POOL_SIZE,
+            timeout=ASYNC_POOL_WAIT_SECONDS,
+            retry=async_retry_once(),  # after a Redis restart (marketplace/redis_pools.py)
         )
         client = aioredis.Redis.from_pool(pool)
         _async_clients[loop] = client

@@ -10,6 +10,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.redis_pools import async_retry_once
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -136,6 +138,14 @@ CHANNEL_LAYERS = {
                 {
                     "address": REDIS_URL,
                     "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=1000),
+                    # Once, for a connection opened before a Redis restart (marketplace/redis_pools.py).
+                    "retry": async_retry_once(),
+                    # A receive waits in a BZPOPMIN of 5 s (channels-redis's brpop_timeout), and
+                    # redis-py 8 reads with a 5 s timeout unless told: a process that heard nothing
+                    # for 5 s lost its receives and so its sockets. Longer than the pop, and still
+                    # bounded, so a Redis that hangs is noticed (and a push after a commit waits
+                    # on it no longer than this).
+                    "socket_timeout": 10,
                 }
             ],
             "prefix": env("CHANNEL_LAYER_PREFIX", default="lapak"),

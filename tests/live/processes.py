@@ -5,6 +5,7 @@
 - `RoomClient`: a viewer's WebSocket like static/js/live-socket.js: in its own thread it reads
   every event into a queue, remembers the last chat message id it saw and, when the socket
   closes, reconnects with a short backoff, resuming with `?last_id=` (never after 4003, banned).
+- `socket_outcome`: one socket opened once, never reconnecting: refused, served or dropped.
 - `console_post`: a host console action over HTTP, as the console's fetch sends it.
 """
 
@@ -209,6 +210,40 @@ class RoomClient:
                 if not message.get("held_reason"):
                     self.last_id = max(self.last_id, message["id"])
         self._events.put(event)
+
+
+def socket_outcome(
+    base_url: str, session_id: int, cookie: bytes | str | None, *, origin: str, hold: float = 3
+) -> tuple[str, int | None]:
+    """Opens one socket to the room and watches it for `hold` seconds: ("refused", None) when the
+    handshake fails, ("served", None) when it reads `history` first and stays open, else
+    ("dropped", close code) — accepted, then closed (or sent something else first: code None).
+    Without a cookie the socket is anonymous; `origin` is the page's (the site's, SITE_URL)."""
+    cookie = cookie.decode() if isinstance(cookie, bytes) else cookie
+    url = base_url.replace("http://", "ws://") + f"/ws/live/{session_id}/"
+    try:
+        socket_ = connect(
+            url,
+            origin=origin,
+            additional_headers={"Cookie": cookie} if cookie else {},
+            open_timeout=5,
+            close_timeout=1,
+        )
+    except (OSError, InvalidHandshake, TimeoutError):
+        return "refused", None
+    with socket_:
+        try:
+            if json.loads(socket_.recv(timeout=hold))["type"] != "history":
+                return "dropped", None
+            deadline = time.monotonic() + hold
+            while (remaining := deadline - time.monotonic()) > 0:
+                with contextlib.suppress(TimeoutError):
+                    socket_.recv(timeout=remaining)
+        except ConnectionClosed:
+            return "dropped", socket_.close_code
+        except TimeoutError:
+            return "dropped", None  # accepted, and nothing read within `hold`
+    return "served", None
 
 
 def console_post(base_url: str, path: str, cookie: bytes | str, data: dict) -> tuple[int, dict]:

@@ -98,6 +98,27 @@ def test_pushes_that_come_while_a_socket_reads_the_room_follow_its_history(setti
     assert events[2]["message"] == "Selama membaca"
 
 
+def test_a_quiet_room_keeps_its_sockets_longer_than_redis_reads_wait_by_default(settings, room):
+    # redis-py 8 reads with a 5 s timeout by default; the channel layer's receive waits in a
+    # BZPOPMIN of 5 s, so a process that heard nothing for 5 s lost its receives and its sockets.
+    settings.CHANNEL_LAYERS = channel_layers_for_test()
+    settings.LIVE_TICK_SECONDS = 30  # no stats either: nothing at all reaches this process
+
+    async def scenario():
+        comm = communicator(room.pk)
+        assert (await comm.connect(timeout=5))[0]
+        await drain(comm)
+        quiet = await comm.receive_nothing(timeout=6.5)
+        await asyncio.to_thread(_push_from_another_process, room.pk, "Masih di sini?")
+        heard = await receive_type(comm, "notice", timeout=3)
+        await comm.disconnect()
+        return quiet, heard
+
+    quiet, heard = async_to_sync(scenario)()
+    assert quiet is True
+    assert heard["message"] == "Masih di sini?"
+
+
 class BreakingLayer(InMemoryChannelLayer):
     """An in-memory layer whose receive fails, once told, for the channels in a room's group (a
     room's fan-out; sockets are in none), as Redis's does when the server goes away."""
@@ -148,6 +169,51 @@ def test_a_process_that_loses_the_channel_layer_closes_the_rooms_sockets_to_reco
     closes, heard = async_to_sync(scenario)()
     assert closes == [{"type": "websocket.close", "code": local_room.CLOSE_RECONNECT}] * 2
     assert heard["message"] == "Kembali"
+    assert not local_room._rooms
+
+
+class CancelSwallowingLayer(InMemoryChannelLayer):
+    """An in-memory layer whose receive ignores its first cancellation, as a receive from Redis
+    can on Python 3.11: asyncio.wait_for, which redis-py's send goes through, swallows a
+    cancellation that comes as what it waits for completes."""
+
+    async def receive(self, channel):
+        try:
+            return await super().receive(channel)
+        except asyncio.CancelledError:
+            return await super().receive(channel)
+
+
+class StandInSocket:
+    def __init__(self, channel_name: str):
+        self.channel_name = channel_name
+
+    async def room_push(self, text, prepared):
+        pass
+
+    async def close(self, code=None):
+        pass
+
+
+def test_the_last_socket_leaves_at_once_though_the_rooms_receive_ignores_a_cancellation(settings, room):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.CancelSwallowingLayer"}}
+    settings.LIVE_TICK_SECONDS = 30
+
+    async def scenario():
+        socket = StandInSocket("specific.test!viewer")
+        await local_room.room_join(session_id=room.pk, socket=socket)
+        [part] = local_room._rooms.values()
+        await asyncio.sleep(0.05)  # its fan-out waits in the channel layer's receive
+        started = time.monotonic()
+        await asyncio.wait_for(local_room.room_leave(session_id=room.pk, socket=socket), timeout=3)
+        left_after = time.monotonic() - started
+        await asyncio.wait({part.fan_out, part.ticker}, timeout=3)
+        return left_after, part
+
+    left_after, part = async_to_sync(scenario)()
+    assert left_after < 0.5  # the leaving socket (a ban's close, a disconnect) does not wait
+    assert part.fan_out.cancelled()  # and the room's receive is ended all the same
+    assert part.ticker.cancelled()
     assert not local_room._rooms
 
 

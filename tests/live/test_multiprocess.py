@@ -11,6 +11,7 @@ import contextlib
 import os
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
@@ -23,7 +24,7 @@ from shops.models import ProductVariant
 from tests import servers
 from tests.factories import UserFactory
 from tests.live.buying import buy, host_launches, live_with_item
-from tests.live.processes import CLOSE_BANNED, RedisServer, RoomClient, console_post
+from tests.live.processes import CLOSE_BANNED, RedisServer, RoomClient, console_post, socket_outcome
 from tests.live.realtime import channel_layers_for_test, session_cookie
 from tests.orders.factories import AddressFactory, fast_password_hashing, make_variant
 
@@ -37,6 +38,9 @@ DEAL_PRICE = 99_000
 ARRIVAL = 5
 # Where the site's pages would be: the origin the clients' sockets come from.
 PAGES = "http://127.0.0.1:8000"
+SOCKETS_AFTER_RESTART = 10
+# How long a socket must stay open, having read the room, to count as served.
+HOLD = 2
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +234,34 @@ def test_ban_through_one_process_disconnects_the_user_on_the_other(daphnes, clie
     fajar_on_b.expect("chat", where=chat_with("Lanjut ya, kak"), timeout=ARRIVAL)
 
 
+def test_a_ban_closes_the_socket_of_a_viewer_alone_in_the_room_on_her_process(daphnes, clients):
+    """Her socket is the last of the room on B: closing it tears down B's part of the room (its
+    fan-out task waiting in the channel layer's receive), which must not hold the close up."""
+    a, b = daphnes
+    session, _variant = live_room()
+    nina = UserFactory(username="nina")
+    host = clients(a, session.pk, session.host, name="host on A")
+    nina_on_b = clients(b, session.pk, nina, name="Nina alone on B")
+    for client in (host, nina_on_b):
+        client.expect("state")
+
+    # when: the host bans her through process A
+    host.send({"type": "ban", "user_id": nina.pk, "reason": "spam"})
+    assert host.expect("moderated", timeout=ARRIVAL)["user_id"] == nina.pk
+    banned_at = time.monotonic()
+
+    # then: her socket on B is told and closed with 4003 within seconds
+    assert nina_on_b.expect("error", timeout=ARRIVAL)["code"] == "banned"
+    nina_on_b.expect("close", where=lambda e: e["code"] == CLOSE_BANNED, timeout=ARRIVAL)
+    assert time.monotonic() - banned_at < ARRIVAL
+    assert nina_on_b.opens == 1
+    # B's part of the room is gone with her socket; the next viewer there starts it afresh.
+    omar_on_b = clients(b, session.pk, UserFactory(username="omar"), name="Omar, next on B")
+    omar_on_b.expect("state", timeout=ARRIVAL)
+    host.send({"type": "chat", "text": "Halo Omar"})
+    omar_on_b.expect("chat", where=chat_with("Halo Omar"), timeout=ARRIVAL)
+
+
 # Run last in the module: it stops and restarts the Redis every test here shares.
 def test_after_a_redis_restart_viewers_reconnect_and_read_everything_written_meanwhile(
     daphnes, redis_server, clients
@@ -324,6 +356,44 @@ def test_after_a_redis_restart_viewers_reconnect_and_read_everything_written_mea
             where=lambda e: e["viewers"] == len(viewers) and e["deal"]["units_left"] == 3,
             timeout=ARRIVAL,
         )
+
+
+def test_sockets_opened_just_after_a_redis_restart_are_served_never_accepted_and_dropped(
+    daphnes, redis_server
+):
+    """Each process's pools (channel layer, presence) keep the connections a crowd of sockets
+    opened before Redis restarted; each of those fails its first use after the restart. The
+    sockets that come next must not be accepted and then closed with 1011 for it."""
+    a, b = daphnes
+    session, _variant = live_room()
+    # Logged-in sockets join a group before the handshake is accepted, anonymous ones only after:
+    # half of each, spread over both processes.
+    cookies = [session_cookie(UserFactory(username=f"baru{n}")) for n in range(SOCKETS_AFTER_RESTART // 2)]
+    newcomers = [((a, b)[n % 2], cookie) for n, cookie in enumerate(cookies + [None] * len(cookies))]
+
+    def open_at_once(sockets: list) -> list[tuple[str, int | None]]:
+        with ThreadPoolExecutor(max_workers=len(sockets)) as pool:
+            return list(
+                pool.map(
+                    lambda socket: socket_outcome(
+                        socket[0].url, session.pk, socket[1], origin=PAGES, hold=HOLD
+                    ),
+                    sockets,
+                )
+            )
+
+    # given: a crowd came and went on both processes, so every pool there holds connections
+    assert open_at_once(newcomers) == [("served", None)] * SOCKETS_AFTER_RESTART
+
+    # when: Redis restarts (empty) and the next crowd comes at once, half through each process
+    redis_server.stop()
+    redis_server.start()
+    outcomes = open_at_once(newcomers)
+
+    # then: none was accepted and then dropped; Redis is back, so each was served
+    assert outcomes == [("served", None)] * SOCKETS_AFTER_RESTART
+    for server in (a, b):
+        assert server.is_running(), f"daphne on {server.port} died:\n{server.log_tail()}"
 
 
 def test_the_websocket_servers_run_below_the_pages_cpu_priority(daphnes, clients):

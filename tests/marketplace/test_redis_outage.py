@@ -2,10 +2,12 @@
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory, active_product
+from tests.live.processes import RedisServer
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +23,39 @@ def redis_down(settings):
         }  # Django's setting_changed signal rebuilds the cache handler
 
     return down
+
+
+@pytest.fixture
+def restartable_redis(settings):
+    """A redis-server of this test's own behind every cache alias, to restart (data lost)."""
+    server = RedisServer()
+    server.start()
+    settings.CACHES = {
+        alias: {**cache_, "LOCATION": server.url} for alias, cache_ in django_settings.CACHES.items()
+    }
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def test_right_after_a_redis_restart_pages_keep_the_login_and_the_cache_keeps_its_writes(
+    restartable_redis,
+):
+    # The cache's pool keeps the connection this page used, which the restart closes.
+    user = UserFactory(username="andi")
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("profile")).status_code == 200
+
+    restartable_redis.stop()
+    restartable_redis.start()
+    cache.set("after-restart", "kept")  # a write (an invalidation, a fragment) is not dropped
+    profile = client.get(reverse("profile"))
+
+    assert cache.get("after-restart") == "kept"
+    assert profile.status_code == 200
+    assert profile.wsgi_request.user == user
 
 
 def test_a_logged_in_shopper_browses_on_while_redis_is_down(redis_down):
