@@ -717,9 +717,11 @@ def payment_start(*, checkout: Checkout) -> Payment:
 
     The amount is the sum of the checkout's orders still awaiting payment, from the database.
     While choosing the attempt the checkout's order rows are locked (by id), so two clicks make
-    one Payment; a pending attempt already started for the same amount is reused. The gateway is
-    called after that transaction, holding no lock; when it fails the Payment stays pending
-    without a redirect_url and PaymentError asks the buyer to try again (a new attempt).
+    one Payment; a pending attempt already started for the same amount is reused. A gateway that
+    cannot take payments (no key; the dev one with DEBUG off) is refused before any attempt is
+    written. The gateway is called after that transaction, holding no lock; when it fails the
+    Payment stays pending without a redirect_url and PaymentError asks the buyer to try again (a
+    new attempt).
     """
     if checkout.payment_method == PaymentMethod.COD:
         raise PaymentError(_("Cash on delivery orders are paid to the courier."), code="cod")
@@ -733,6 +735,12 @@ def payment_start(*, checkout: Checkout) -> Payment:
             raise PaymentError(_("There is nothing left to pay for this order."), code="nothing_to_pay")
         if any(order.payment_due_at is not None and order.payment_due_at <= now for order in awaiting):
             raise PaymentError(_("The time to pay for this order has run out."), code="payment_window_closed")
+        try:
+            # A local check (keys, DEBUG), no network: refuse before an attempt is written.
+            provider.check_available()
+        except payments.PaymentGatewayError as error:
+            logger.warning("Payments cannot start: %s", error)
+            raise PaymentError(error.message, code="gateway_unavailable") from error
         reusable = (
             Payment.objects.filter(
                 checkout=checkout, provider=provider.name, status=PaymentStatus.PENDING, amount=amount
@@ -749,7 +757,7 @@ def payment_start(*, checkout: Checkout) -> Payment:
             provider=provider.name,
             method=checkout.payment_method,
             amount=amount,
-            gateway_order_id=f"LPK-{checkout.pk}-{attempt}",
+            gateway_order_id=_gateway_order_id(checkout=checkout, attempt=attempt),
         )
     try:
         redirect_url = provider.start(payment=payment)
@@ -759,6 +767,14 @@ def payment_start(*, checkout: Checkout) -> Payment:
     Payment.objects.filter(pk=payment.pk).update(redirect_url=redirect_url)
     payment.redirect_url = redirect_url
     return payment
+
+
+def _gateway_order_id(*, checkout: Checkout, attempt: int) -> str:
+    """ "LPK-<checkout>-<attempt>-<random>": the prefix is for people reading the gateway's
+    dashboard, the 128 random bits make it unguessable (the dev gateway's page is found by it).
+    Midtrans allows 50 characters of [A-Za-z0-9-_~.]: 22 url-safe ones leave 24 for the prefix.
+    Payments are always looked up by this stored value, never by parsing it."""
+    return f"LPK-{checkout.pk}-{attempt}-{secrets.token_urlsafe(16)}"
 
 
 def _notification_check(payload) -> None:

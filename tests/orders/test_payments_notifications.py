@@ -25,7 +25,9 @@ pytestmark = pytest.mark.usefixtures(fast_password_hashing.__name__)
 
 @pytest.fixture(autouse=True)
 def _dev_gateway(settings):
+    # The dev gateway runs only with DEBUG on; tests run with it off.
     settings.PAYMENT_GATEWAY = "dev"
+    settings.DEBUG = True
 
 
 def started(*, shops: int = 1, stock: int = 10, quantity: int = 2, **place_kwargs):
@@ -342,7 +344,8 @@ def test_a_failure_marks_the_payment_failed_and_the_buyer_may_retry(client, stat
     assert statuses(checkout) == [OrderStatus.AWAITING_PAYMENT]
 
     retry = payment_start(checkout=checkout)
-    assert (retry.gateway_order_id, retry.amount) == (f"LPK-{checkout.pk}-2", checkout.grand_total)
+    assert retry.gateway_order_id.startswith(f"LPK-{checkout.pk}-2-")
+    assert retry.amount == checkout.grand_total
     deliver(client, notification(retry, transaction_id="second-try"))
     assert statuses(checkout) == [OrderStatus.TO_SHIP]
 
@@ -354,7 +357,7 @@ def test_expire_cancels_the_orders_and_releases_stock_and_voucher(client):
     assert ProductVariant.objects.get(pk=variant.pk).stock == 8
     assert Voucher.objects.get().used_count == 1
 
-    response = deliver(client, notification(payment, "expire", status_code="407"))
+    response = deliver(client, notification(payment, "expire", status_code="202"))
 
     assert response.json()["reason"] == "expired"
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.EXPIRED
@@ -368,7 +371,7 @@ def test_expire_cancels_the_orders_and_releases_stock_and_voucher(client):
 @pytest.mark.django_db
 def test_a_settlement_after_expiry_does_not_resurrect_the_checkout(client):
     checkout, payment, (variant,) = started()
-    deliver(client, notification(payment, "expire", status_code="407"))
+    deliver(client, notification(payment, "expire", status_code="202"))
 
     response = deliver(client, notification(payment))
 
