@@ -58,8 +58,8 @@ def notification_receive(raw: bytes) -> tuple[int, str]:
     except NotificationRejected as rejected:
         logger.warning("Payment notification rejected (%s): %s", rejected.status, rejected.reason)
         return rejected.status, rejected.reason
-    # Also 200 for "amount_mismatch": the notification is genuine and recorded; another answer
-    # would only make the gateway send it again, which cannot change the amount.
+    # Also 200 for "amount_mismatch" and "status_code_mismatch": the notification is genuine and
+    # recorded; another answer would only make the gateway send it again, unchanged.
     return 200, outcome
 
 
