@@ -240,12 +240,13 @@ BITESHIP_API_KEY = env("BITESHIP_API_KEY", default="")
 ORDER_AUTO_COMPLETE_DAYS = env.int("ORDER_AUTO_COMPLETE_DAYS", default=3)
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=2)
 RETURN_RESPONSE_HOURS = env.int("RETURN_RESPONSE_HOURS", default=48)
-# Payments (orders/payments/): Midtrans when its keys are set, else the built-in dev gateway
-# (a simulator page that sends signed notifications, so the whole flow works offline).
+# Payments (orders/payments/): Midtrans when its keys are set or DEBUG is off, else the built-in
+# dev gateway (a simulator page that sends signed notifications, so the whole flow works offline).
+# The dev gateway with DEBUG off refuses to start (orders.payments.gateway_check_configured).
 MIDTRANS_SERVER_KEY = env("MIDTRANS_SERVER_KEY", default="")
 MIDTRANS_CLIENT_KEY = env("MIDTRANS_CLIENT_KEY", default="")
 MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
-PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="midtrans" if MIDTRANS_SERVER_KEY else "dev")
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="midtrans" if MIDTRANS_SERVER_KEY or not DEBUG else "dev")
 # The dev gateway signs its notifications with this key when no Midtrans key is configured.
 PAYMENT_DEV_SERVER_KEY = "lapak-dev-gateway"
 

@@ -11,6 +11,9 @@ class OrdersConfig(AppConfig):
 
         from orders import checks  # noqa: F401 - registers the deploy checks
         from orders.cart import merge_cart_on_login
+        from orders.payments import gateway_check_configured
+
+        gateway_check_configured()
 
         # Glue, not domain logic: login happens in allauth's views (and the admin's), which we
         # don't own, and the signal is the one hook they all share. The merge itself is the

@@ -367,20 +367,29 @@ class Payment(models.Model):
 
 
 class PaymentNotification(models.Model):
-    """Every HTTP notification the gateway sent, verified or not; the unique key makes replays
-    harmless (one row per gateway transaction and status)."""
+    """Every signed HTTP notification the gateway sent for one of our payments. Those applied
+    (`rejection` empty) are unique per event_key (gateway transaction, status, fraud status), so
+    replays are harmless; those refused for their amount, currency or status code are kept for
+    staff beside them and claim no key, so they cannot shadow the genuine notification."""
 
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
     )
-    event_key = models.CharField(max_length=160, unique=True)
+    event_key = models.CharField(max_length=160)
     transaction_status = models.CharField(max_length=32)
+    # "" when applied; else why not ("amount_mismatch", "status_code_mismatch").
+    rejection = models.CharField(max_length=32, blank=True, default="")
     is_signature_valid = models.BooleanField()
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key"], condition=Q(rejection=""), name="payment_notification_applied_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.event_key

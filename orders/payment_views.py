@@ -8,8 +8,9 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from orders import payments
 from orders.enums import PaymentStatus
 from orders.models import Checkout, Payment
 from orders.payments.dev_gateway import OUTCOMES
-from orders.selectors import checkout_get_for_buyer
+from orders.selectors import checkout_get_for_buyer, payment_get_for_buyer
 from orders.services import NotificationRejected, PaymentError, payment_handle_notification, payment_start
 
 logger = logging.getLogger(__name__)
@@ -57,8 +58,8 @@ def notification_receive(raw: bytes) -> tuple[int, str]:
     except NotificationRejected as rejected:
         logger.warning("Payment notification rejected (%s): %s", rejected.status, rejected.reason)
         return rejected.status, rejected.reason
-    # Also 200 for "amount_mismatch": the notification is genuine and recorded; another answer
-    # would only make the gateway send it again, which cannot change the amount.
+    # Also 200 for "amount_mismatch" and "status_code_mismatch": the notification is genuine and
+    # recorded; another answer would only make the gateway send it again, unchanged.
     return 200, outcome
 
 
@@ -75,12 +76,17 @@ def payment_notification(request):
 @require_http_methods(["GET", "POST"])
 def dev_gateway(request, gateway_order_id):
     """The simulator's payment page; each button delivers a signed notification, then sends the
-    buyer to their order. No login needed (as on a real gateway page); only while it is active."""
+    buyer to their order. Only while it is active (DEBUG on), and only for the checkout's buyer:
+    its buttons settle or cancel the orders, which a real gateway lets only the payer do."""
     if not payments.dev_gateway_is_active():
         raise Http404
-    payment = get_object_or_404(
-        Payment.objects.select_related("checkout"), gateway_order_id=gateway_order_id, provider="dev"
-    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        payment = payment_get_for_buyer(buyer=request.user, gateway_order_id=gateway_order_id, provider="dev")
+    except Payment.DoesNotExist:
+        # Someone else's payment answers as one that does not exist.
+        raise Http404 from None
     if request.method == "GET":
         is_open = payment.status in (PaymentStatus.PENDING, PaymentStatus.FAILED)
         return render(request, "orders/payment/dev_gateway.html", {"payment": payment, "is_open": is_open})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from marketplace.models import Address
 from marketplace.money import format_rupiah
 from orders import shipping, vouchers
-from orders.models import Checkout, Order, Voucher, VoucherClaim, VoucherRedemption
+from orders.models import Checkout, Order, Payment, Voucher, VoucherClaim, VoucherRedemption
 from orders.shipping import ShippingOption
 from orders.vouchers import Problem
 from shops.enums import ProductStatus, ShopStatus
@@ -486,4 +486,11 @@ def checkout_get_for_buyer(*, buyer, checkout_id: int) -> Checkout:
         Checkout.objects.select_related("platform_voucher")
         .prefetch_related(Prefetch("orders", queryset=_orders_with_items().order_by("id")))
         .get(buyer=buyer, pk=checkout_id)
+    )
+
+
+def payment_get_for_buyer(*, buyer, gateway_order_id: str, provider: str) -> Payment:
+    """One of the buyer's payments at `provider`; Payment.DoesNotExist for anyone else's."""
+    return Payment.objects.select_related("checkout").get(
+        checkout__buyer=buyer, gateway_order_id=gateway_order_id, provider=provider
     )

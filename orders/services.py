@@ -683,6 +683,18 @@ def orders_expire_unpaid(*, now: datetime | None = None) -> int:
 
 # Midtrans transaction_status values (https://docs.midtrans.com, "Transaction Status").
 PAYMENT_FAILED_STATUSES = {"deny", "cancel", "failure"}
+# The status_code Midtrans' notifications carry with each status we act on (docs "Status Codes",
+# "Best Practices to Handle Notification": a payment succeeded only with 200). Cancel is 200 for
+# cards and 202 for other methods; 407 is the Expire *API* answer, never a notification's.
+# "failure" comes with codes Midtrans does not list and only marks an attempt failed: unchecked.
+NOTIFICATION_STATUS_CODES = {
+    "capture": {"200"},
+    "settlement": {"200"},
+    "pending": {"201"},
+    "deny": {"202"},
+    "cancel": {"200", "202"},
+    "expire": {"202"},
+}
 NOTIFICATION_REQUIRED_FIELDS = (
     "order_id",
     "transaction_id",
@@ -717,9 +729,11 @@ def payment_start(*, checkout: Checkout) -> Payment:
 
     The amount is the sum of the checkout's orders still awaiting payment, from the database.
     While choosing the attempt the checkout's order rows are locked (by id), so two clicks make
-    one Payment; a pending attempt already started for the same amount is reused. The gateway is
-    called after that transaction, holding no lock; when it fails the Payment stays pending
-    without a redirect_url and PaymentError asks the buyer to try again (a new attempt).
+    one Payment; a pending attempt already started for the same amount is reused. A gateway that
+    cannot take payments (no key; the dev one with DEBUG off) is refused before any attempt is
+    written. The gateway is called after that transaction, holding no lock; when it fails the
+    Payment stays pending without a redirect_url and PaymentError asks the buyer to try again (a
+    new attempt).
     """
     if checkout.payment_method == PaymentMethod.COD:
         raise PaymentError(_("Cash on delivery orders are paid to the courier."), code="cod")
@@ -733,6 +747,12 @@ def payment_start(*, checkout: Checkout) -> Payment:
             raise PaymentError(_("There is nothing left to pay for this order."), code="nothing_to_pay")
         if any(order.payment_due_at is not None and order.payment_due_at <= now for order in awaiting):
             raise PaymentError(_("The time to pay for this order has run out."), code="payment_window_closed")
+        try:
+            # A local check (keys, DEBUG), no network: refuse before an attempt is written.
+            provider.check_available()
+        except payments.PaymentGatewayError as error:
+            logger.warning("Payments cannot start: %s", error)
+            raise PaymentError(error.message, code="gateway_unavailable") from error
         reusable = (
             Payment.objects.filter(
                 checkout=checkout, provider=provider.name, status=PaymentStatus.PENDING, amount=amount
@@ -749,7 +769,7 @@ def payment_start(*, checkout: Checkout) -> Payment:
             provider=provider.name,
             method=checkout.payment_method,
             amount=amount,
-            gateway_order_id=f"LPK-{checkout.pk}-{attempt}",
+            gateway_order_id=_gateway_order_id(checkout=checkout, attempt=attempt),
         )
     try:
         redirect_url = provider.start(payment=payment)
@@ -761,6 +781,14 @@ def payment_start(*, checkout: Checkout) -> Payment:
     return payment
 
 
+def _gateway_order_id(*, checkout: Checkout, attempt: int) -> str:
+    """ "LPK-<checkout>-<attempt>-<random>": the prefix is for people reading the gateway's
+    dashboard, the 128 random bits make it unguessable (the dev gateway's page is found by it).
+    Midtrans allows 50 characters of [A-Za-z0-9-_~.]: 22 url-safe ones leave 24 for the prefix.
+    Payments are always looked up by this stored value, never by parsing it."""
+    return f"LPK-{checkout.pk}-{attempt}-{secrets.token_urlsafe(16)}"
+
+
 def _notification_check(payload) -> None:
     if not isinstance(payload, dict):
         raise NotificationRejected("expected a JSON object")
@@ -770,6 +798,22 @@ def _notification_check(payload) -> None:
         value = payload.get(name)
         if not isinstance(value, str) or not value or len(value) > 64:
             raise NotificationRejected(f"{name} missing or invalid")
+    fraud_status = payload.get("fraud_status", "")
+    if not isinstance(fraud_status, str) or len(fraud_status) > 16:
+        raise NotificationRejected("fraud_status invalid")
+
+
+def _notification_rejection(payload: dict, *, payment: Payment) -> str:
+    """Why a signed notification must not be applied to `payment` ("" when it may)."""
+    if (
+        _gross_amount(payload["gross_amount"]) != payment.amount
+        or payload.get("currency") != payment.currency
+    ):
+        return "amount_mismatch"
+    expected_codes = NOTIFICATION_STATUS_CODES.get(payload["transaction_status"])
+    if expected_codes is not None and payload["status_code"] not in expected_codes:
+        return "status_code_mismatch"
+    return ""
 
 
 def _gross_amount(text: str) -> int | None:
@@ -785,14 +829,17 @@ def _gross_amount(text: str) -> int | None:
 
 def payment_handle_notification(*, payload) -> str:
     """Apply one HTTP notification of the active gateway; returns what happened: "paid",
-    "failed", "expired", "ignored", "duplicate" or "amount_mismatch".
+    "failed", "expired", "ignored", "duplicate", "amount_mismatch" or "status_code_mismatch".
 
     Refuses with NotificationRejected, writing nothing, anything not signed with the gateway's
-    key (checked before any database access) or not naming one of our payments. A verified one is
-    recorded once per (transaction_id, transaction_status): the payment row is locked first
-    (select_for_update), then the orders (by id), so replays, however concurrent, run one at a
-    time and all but the first find the recorded event and change nothing. Never downgrades: a
-    paid Payment stays paid whatever arrives after; nothing resurrects an expired checkout.
+    key (checked before any database access) or not naming one of its payments. A signed one
+    whose amount, currency or status code is not what we expect is recorded for staff and applied
+    to nothing. The others are recorded once per (transaction_id, transaction_status,
+    fraud_status) — the key is claimed only after those checks, so a refused notice never shadows
+    the genuine one — with the payment row locked first (select_for_update), then the orders (by
+    id), so replays, however concurrent, run one at a time and all but the first find the
+    recorded event and change nothing. Never downgrades: a paid Payment stays paid whatever
+    arrives after; nothing resurrects an expired checkout.
     """
     _notification_check(payload)
     provider = payments.gateway_get()
@@ -800,20 +847,47 @@ def payment_handle_notification(*, payload) -> str:
         raise NotificationRejected("invalid signature", status=403)
 
     transaction_id, transaction_status = payload["transaction_id"], payload["transaction_status"]
+    fraud_status = payload.get("fraud_status", "")
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update(of=("self",))
             .select_related("checkout__buyer")
-            .filter(gateway_order_id=payload["order_id"])
+            .filter(gateway_order_id=payload["order_id"], provider=provider.name)
             .first()
         )
         if payment is None:
             raise NotificationRejected("unknown order_id", status=404)
+        # A fraud "challenge" and its later "accept" are both "capture": the key tells them apart.
+        event_key = f"{transaction_id}:{transaction_status}:{fraud_status}"
+        rejection = _notification_rejection(payload, payment=payment)
+        if rejection:
+            # Signed by the gateway, so the money or the status really differs from what we
+            # expect: never apply it; the recorded notification is there for staff to settle.
+            logger.warning(
+                "Payment %s: %s (notified %s %s, status %s %s; expected %s %s)",
+                payment.gateway_order_id,
+                rejection,
+                payload["gross_amount"],
+                payload.get("currency"),
+                transaction_status,
+                payload["status_code"],
+                payment.amount,
+                payment.currency,
+            )
+            PaymentNotification.objects.create(
+                payment=payment,
+                event_key=event_key,
+                transaction_status=transaction_status,
+                rejection=rejection,
+                is_signature_valid=True,
+                payload=payload,
+            )
+            return rejection
         try:
             with transaction.atomic():
                 PaymentNotification.objects.create(
                     payment=payment,
-                    event_key=f"{transaction_id}:{transaction_status}",
+                    event_key=event_key,
                     transaction_status=transaction_status,
                     is_signature_valid=True,
                     payload=payload,
@@ -821,22 +895,8 @@ def payment_handle_notification(*, payload) -> str:
         except IntegrityError:
             return "duplicate"
 
-        amount, currency = _gross_amount(payload["gross_amount"]), payload.get("currency")
-        if amount != payment.amount or currency != payment.currency:
-            # Signed by the gateway, so the money really differs from what we asked: never mark it
-            # paid; the recorded notification is there for staff to settle by hand.
-            logger.warning(
-                "Payment %s: notified %s %s, expected %s %s",
-                payment.gateway_order_id,
-                payload["gross_amount"],
-                payload.get("currency"),
-                payment.amount,
-                payment.currency,
-            )
-            return "amount_mismatch"
-
         if transaction_status == "settlement" or (
-            transaction_status == "capture" and payload.get("fraud_status") == "accept"
+            transaction_status == "capture" and fraud_status == "accept"
         ):
             return _payment_mark_paid(payment, transaction_id=transaction_id, label=provider.label)
         if transaction_status in PAYMENT_FAILED_STATUSES:

@@ -9,6 +9,9 @@ class CashOnDelivery:
     name = "cod"
     requires_payment = False
 
+    def check_available(self) -> None:
+        raise PaymentGatewayError("Cash on delivery has no online payment.")
+
     def start(self, *, payment: Payment) -> str:
         raise PaymentGatewayError("Cash on delivery has no online payment.")
 

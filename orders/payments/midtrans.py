@@ -35,6 +35,10 @@ MAX_RESPONSE_BYTES = 64 * 1024
 ITEM_NAME_MAX = 50
 
 
+def gateway_unavailable_message() -> str:
+    return _("The payment gateway is not responding. Please try again in a moment.")
+
+
 def signature(*, order_id: str, status_code: str, gross_amount: str, server_key: str) -> str:
     text = f"{order_id}{status_code}{gross_amount}{server_key}"
     return hashlib.sha512(text.encode()).hexdigest()
@@ -120,10 +124,13 @@ class Midtrans:
     def snap_url(self) -> str:
         return SNAP_URL_PRODUCTION if settings.MIDTRANS_IS_PRODUCTION else SNAP_URL_SANDBOX
 
-    def start(self, *, payment: Payment) -> str:
-        unavailable = _("The payment gateway is not responding. Please try again in a moment.")
+    def check_available(self) -> None:
         if not self.server_key:
-            raise PaymentGatewayError(unavailable, detail="MIDTRANS_SERVER_KEY is not set")
+            raise PaymentGatewayError(gateway_unavailable_message(), detail="MIDTRANS_SERVER_KEY is not set")
+
+    def start(self, *, payment: Payment) -> str:
+        unavailable = gateway_unavailable_message()
+        self.check_available()
         body = json.dumps(snap_request_body(payment)).encode()
         token = base64.b64encode(f"{self.server_key}:".encode()).decode()
         headers = {

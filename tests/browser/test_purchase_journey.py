@@ -1,6 +1,7 @@
 """A whole purchase in a real Chromium, on the production servers, from cart to review:
 two shops → a shop voucher and a Lapak voucher → the dev payment gateway → the seller ships in the
-admin → the tracking job delivers the parcel → the buyer confirms receipt and reviews the item."""
+admin → the tracking job delivers the parcel → the buyer confirms receipt and reviews the item.
+The dev gateway runs only with DEBUG on, so this journey's server has it on (see server_url)."""
 
 import re
 from datetime import timedelta
@@ -17,6 +18,7 @@ from orders.models import Checkout, Order, Review, Shipment, Voucher
 from orders.tracking.services import shipment_ids_to_track
 from orders.tracking.simulated import SimulatedCourier
 from shops.enums import MemberRole
+from tests import servers
 from tests.browser.catalog import listed_product
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import (
@@ -32,6 +34,16 @@ pytestmark = [pytest.mark.browser]
 
 TRACKING_NUMBER = "JNE0012345678"
 JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def server_url(transactional_db, static_root, media_root):
+    # The dev gateway refuses to run with DEBUG off (orders.payments): gunicorn runs as in
+    # development here, with the rest of server_env (hosts, cookies, the test database) unchanged.
+    env = servers.server_env(static_root, media_root)
+    env.update(DEBUG="1", PAYMENT_GATEWAY="dev")
+    with servers.gunicorn(env) as url:
+        yield url
 
 
 @pytest.fixture
@@ -214,7 +226,7 @@ def test_buyer_pays_with_two_vouchers_seller_ships_parcel_arrives_buyer_reviews(
 
     # --- when they pay through the dev gateway ---
     page.get_by_role("button", name="Bayar sekarang").click()
-    expect(page).to_have_url(re.compile(rf"/dev-gateway/LPK-{checkout.pk}-1/$"))
+    expect(page).to_have_url(re.compile(rf"/dev-gateway/LPK-{checkout.pk}-1-[A-Za-z0-9_-]{{22}}/$"))
     expect(page.locator("[data-amount]")).to_have_text("Rp 317.000")
     screenshot("21-dev-gateway")
     page.get_by_role("button", name="Bayar", exact=True).click()

@@ -94,7 +94,7 @@ def deploy_check(**extra_env: str) -> subprocess.CompletedProcess:
         DATABASE_URL=os.environ.get("DATABASE_URL", ""),
         REDIS_URL=os.environ.get("REDIS_URL", ""),
     )
-    # Production takes payments through the real gateway (the dev one is a deploy warning).
+    # Production takes payments through the real gateway (without its key, a deploy error).
     env.update(MIDTRANS_SERVER_KEY="SB-Mid-server-example", MIDTRANS_CLIENT_KEY="SB-Mid-client-example")
     env.update(extra_env)
     return subprocess.run(
@@ -126,13 +126,14 @@ def test_deploy_check_passes_with_hsts_preload_and_nothing_silenced():
     assert "System check identified no issues (0 silenced)." in output
 
 
-def test_deploy_check_warns_when_the_dev_payment_gateway_would_take_payments():
+def test_deploy_check_fails_when_no_payment_gateway_key_is_set():
+    # With DEBUG off the dev gateway is never the default (and refuses to start if chosen).
     result = deploy_check(MIDTRANS_SERVER_KEY="", MIDTRANS_CLIENT_KEY="")
 
     output = result.stdout + result.stderr
     assert result.returncode == 1
-    assert "orders.W001" in output
-    assert "anyone can mark an order paid" in output
+    assert "orders.E001" in output
+    assert "MIDTRANS_SERVER_KEY is not set" in output
 
 
 def without_secret_key(*command: str) -> subprocess.CompletedProcess:

@@ -1,15 +1,23 @@
 """The built-in payment simulator, end to end through the test client: checkout, pay now, then
-each of its three buttons delivering a signed notification."""
+each of its three buttons delivering a signed notification. Only the checkout's buyer may use it,
+and only while DEBUG is on: tests run with DEBUG off, so the fixture turns it on explicitly."""
 
+import os
 import re
+import secrets
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from marketplace.models import Notification
+from orders import payments
 from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import Cart, CartItem, Checkout, Payment, PaymentNotification
+from orders.services import PaymentError, payment_start
 from shops.models import ProductVariant
 from tests.factories import AddressFactory, ShopFactory, UserFactory
 from tests.orders.factories import fast_password_hashing, make_variant, place
@@ -20,6 +28,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashi
 @pytest.fixture(autouse=True)
 def _dev_gateway(settings):
     settings.PAYMENT_GATEWAY = "dev"
+    settings.DEBUG = True
+
+
+def gateway_url_pattern(checkout, attempt: int = 1) -> str:
+    # LPK-<checkout>-<attempt>-<22 random url-safe characters>: readable for support, not guessable.
+    return rf"^/dev-gateway/(LPK-{checkout.pk}-{attempt}-[A-Za-z0-9_-]{{22}})/$"
 
 
 @pytest.fixture
@@ -72,7 +86,8 @@ def test_paying_on_the_dev_gateway_ships_the_order(buyer_client, variant):
     gateway_url = start_payment(buyer_client, checkout)
 
     payment = Payment.objects.get()
-    assert gateway_url == f"/dev-gateway/LPK-{checkout.pk}-1/"
+    assert re.fullmatch(gateway_url_pattern(checkout), gateway_url)
+    assert gateway_url == f"/dev-gateway/{payment.gateway_order_id}/"
     assert (payment.provider, payment.amount, payment.method) == (
         "dev",
         order.total,
@@ -81,7 +96,7 @@ def test_paying_on_the_dev_gateway_ships_the_order(buyer_client, variant):
     page = buyer_client.get(gateway_url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert f"LPK-{checkout.pk}-1" in html
+    assert payment.gateway_order_id in html
     assert re.findall(r'name="outcome" value="(\w+)"', html) == ["pay", "fail", "expire"]
 
     response = buyer_client.post(gateway_url, {"outcome": "pay"}, follow=True)
@@ -106,7 +121,7 @@ def test_a_failed_payment_leaves_the_order_awaiting_and_payable(buyer_client, va
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert Payment.objects.get().status == PaymentStatus.FAILED
     assert "data-pay-now" in response.content.decode()  # the order page offers another try
-    assert start_payment(buyer_client, checkout) == f"/dev-gateway/LPK-{checkout.pk}-2/"
+    assert re.fullmatch(gateway_url_pattern(checkout, attempt=2), start_payment(buyer_client, checkout))
 
 
 def test_letting_it_expire_cancels_the_order_and_releases_stock(buyer_client, variant):
@@ -177,3 +192,133 @@ def test_cod_checkouts_show_no_pay_button(buyer_client, variant):
     done = buyer_client.get(reverse("checkout_done", args=[checkout.pk])).content.decode()
 
     assert "data-pay-now" not in done
+
+
+# --- Who may use it -------------------------------------------------------------------------------
+
+
+def assert_still_unpaid(checkout) -> None:
+    assert checkout.orders.get().status == OrderStatus.AWAITING_PAYMENT
+    assert Payment.objects.get(checkout=checkout).status == PaymentStatus.PENDING
+    assert PaymentNotification.objects.count() == 0
+
+
+@pytest.mark.parametrize("outcome", ["pay", "expire"])
+def test_an_anonymous_visitor_is_sent_to_log_in_and_cannot_act(buyer_client, variant, outcome):
+    checkout = checkout_by_bank_transfer(buyer_client, variant)
+    gateway_url = start_payment(buyer_client, checkout)
+    login = reverse(settings.LOGIN_URL)
+    client = Client()
+
+    page = client.get(gateway_url)
+    pressed = client.post(gateway_url, {"outcome": outcome})
+
+    assert (page.status_code, page.url) == (302, f"{login}?next={gateway_url}")
+    assert (pressed.status_code, pressed.url) == (302, f"{login}?next={gateway_url}")
+    assert_still_unpaid(checkout)
+
+
+@pytest.mark.parametrize("outcome", ["pay", "expire"])
+def test_another_buyer_cannot_see_or_act_on_your_payment(buyer_client, variant, outcome):
+    checkout = checkout_by_bank_transfer(buyer_client, variant)
+    gateway_url = start_payment(buyer_client, checkout)
+    client = Client()
+    client.force_login(UserFactory(username="stranger"))
+
+    page = client.get(gateway_url)
+    pressed = client.post(gateway_url, {"outcome": outcome})
+
+    # 404 as for an id that does not exist: nothing says the payment is there, nor its order number.
+    assert (page.status_code, pressed.status_code) == (404, 404)
+    assert checkout.orders.get().number not in page.content.decode() + pressed.content.decode()
+    assert_still_unpaid(checkout)
+
+
+def test_gateway_order_ids_are_random_and_fit_midtrans_limits(variant):
+    first = place(UserFactory(), [(variant, 1)], payment_method=PaymentMethod.BANK_TRANSFER)
+    second = place(UserFactory(), [(variant, 1)], payment_method=PaymentMethod.BANK_TRANSFER)
+
+    ids = [payment_start(checkout=checkout).gateway_order_id for checkout in (first, second)]
+
+    for checkout, gateway_order_id in zip((first, second), ids, strict=True):
+        # Midtrans: order_id up to 50 characters of letters, digits, "-", "_", "~" and ".".
+        assert re.fullmatch(rf"LPK-{checkout.pk}-1-[A-Za-z0-9_-]{{22}}", gateway_order_id)
+        assert len(gateway_order_id) <= 50
+    assert ids[0].rsplit("-", 1)[1] != ids[1].rsplit("-", 1)[1]
+    # Looked up by the stored id, never parsed: the next attempt's guessable prefix finds nothing.
+    assert Payment.objects.filter(gateway_order_id=f"LPK-{first.pk}-1").count() == 0
+
+
+# --- Only while DEBUG is on -----------------------------------------------------------------------
+
+
+def test_the_dev_gateway_is_404_when_debug_is_off(buyer_client, variant, settings):
+    checkout = checkout_by_bank_transfer(buyer_client, variant)
+    gateway_url = start_payment(buyer_client, checkout)
+    settings.DEBUG = False
+
+    assert buyer_client.get(gateway_url).status_code == 404
+    assert buyer_client.post(gateway_url, {"outcome": "pay"}).status_code == 404
+    # Not even a login redirect for a visitor: the page does not exist.
+    assert Client().get(gateway_url).status_code == 404
+    assert_still_unpaid(checkout)
+
+
+def test_the_dev_gateway_starts_no_payment_when_debug_is_off(variant, settings):
+    checkout = place(UserFactory(), [(variant, 1)], payment_method=PaymentMethod.BANK_TRANSFER)
+    settings.DEBUG = False
+
+    with pytest.raises(PaymentError) as refused:
+        payment_start(checkout=checkout)
+
+    assert refused.value.code == "gateway_unavailable"
+    assert Payment.objects.count() == 0
+
+
+def test_a_dev_signed_notification_is_refused_when_debug_is_off(buyer_client, variant, settings):
+    checkout = checkout_by_bank_transfer(buyer_client, variant)
+    start_payment(buyer_client, checkout)
+    payload = payments.provider_get("dev").notification_build(payment=Payment.objects.get(), outcome="pay")
+    settings.DEBUG = False
+
+    response = Client().post(reverse("payment_notification"), data=payload, content_type="application/json")
+
+    assert (response.status_code, response.json()["reason"]) == (403, "invalid signature")
+    assert_still_unpaid(checkout)
+
+
+def run_with_env(*command: str, **env: str) -> subprocess.CompletedProcess:
+    child_env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("MIDTRANS_", "PAYMENT_"))
+    }
+    child_env.update(SECRET_KEY=secrets.token_urlsafe(50), **env)
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, *command],
+        cwd=settings.BASE_DIR,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("manage.py", "check"), ("-c", "import marketplace.wsgi"), ("-c", "import marketplace.asgi")],
+)
+def test_nothing_starts_with_the_dev_gateway_and_debug_off(command):
+    result = run_with_env(*command, DEBUG="0", PAYMENT_GATEWAY="dev")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "PAYMENT_GATEWAY=dev needs DEBUG=1" in result.stderr
+
+
+def test_with_debug_off_and_no_keys_the_gateway_is_midtrans_and_the_deploy_check_fails():
+    result = run_with_env("manage.py", "check", "--deploy", DEBUG="0", ALLOWED_HOSTS="lapak.example.com")
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "orders.E001" in output
+    assert "MIDTRANS_SERVER_KEY" in output

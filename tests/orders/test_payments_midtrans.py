@@ -5,6 +5,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import urllib.error
 from unittest import mock
 
@@ -71,9 +72,10 @@ def test_the_snap_request_has_the_documented_shape(snap):
     assert request.get_header("Content-type") == "application/json"
     body = json.loads(request.data)
     assert body["transaction_details"] == {
-        "order_id": f"LPK-{checkout.pk}-1",
+        "order_id": payment.gateway_order_id,
         "gross_amount": checkout.grand_total,
     }
+    assert re.fullmatch(rf"LPK-{checkout.pk}-1-[A-Za-z0-9_-]{{22}}", payment.gateway_order_id)
     assert isinstance(body["transaction_details"]["gross_amount"], int)
     orders = list(checkout.orders.order_by("id"))
     assert [(i["id"], i["price"], i["quantity"]) for i in body["item_details"]] == [
@@ -162,7 +164,7 @@ def test_a_retry_after_a_gateway_error_is_a_new_attempt(snap):
 
     payment = payment_start(checkout=checkout)
 
-    assert payment.gateway_order_id == f"LPK-{checkout.pk}-2"
+    assert payment.gateway_order_id.startswith(f"LPK-{checkout.pk}-2-")
     assert payment.redirect_url == SNAP_RESPONSE["redirect_url"]
 
 
@@ -174,6 +176,7 @@ def test_no_server_key_means_no_call(snap, settings):
 
     assert refused.value.code == "gateway_unavailable"
     snap.assert_not_called()
+    assert Payment.objects.count() == 0  # refused before an attempt is written
 
 
 def test_cod_checkouts_have_nothing_to_start(snap):

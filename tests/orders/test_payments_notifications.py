@@ -25,7 +25,9 @@ pytestmark = pytest.mark.usefixtures(fast_password_hashing.__name__)
 
 @pytest.fixture(autouse=True)
 def _dev_gateway(settings):
+    # The dev gateway runs only with DEBUG on; tests run with it off.
     settings.PAYMENT_GATEWAY = "dev"
+    settings.DEBUG = True
 
 
 def started(*, shops: int = 1, stock: int = 10, quantity: int = 2, **place_kwargs):
@@ -50,6 +52,7 @@ def notification(
     currency="IDR",
     transaction_id="9aed5972-5b6a-401e-894b-a32c91ed1a3a",
     server_key=None,
+    fraud_status="accept",
 ) -> dict:
     gross_amount = gross_amount or f"{payment.amount}.00"
     return {
@@ -67,7 +70,7 @@ def notification(
         "payment_type": "bank_transfer",
         "order_id": payment.gateway_order_id,
         "gross_amount": gross_amount,
-        "fraud_status": "accept",
+        "fraud_status": fraud_status,
         "currency": currency,
     }
 
@@ -211,7 +214,10 @@ def test_a_valid_settlement_pays_every_order_of_the_checkout(client):
     ] * 2
     (paid,) = paid_notifications()
     assert (paid.user_id, paid.url) == (checkout.buyer_id, reverse("order_list"))
-    assert PaymentNotification.objects.get().event_key == "9aed5972-5b6a-401e-894b-a32c91ed1a3a:settlement"
+    assert (
+        PaymentNotification.objects.get().event_key
+        == "9aed5972-5b6a-401e-894b-a32c91ed1a3a:settlement:accept"
+    )
 
 
 @pytest.mark.django_db
@@ -246,7 +252,7 @@ def test_the_same_notification_five_times_pays_once(client):
 
     assert answers == ["paid", "duplicate", "duplicate", "duplicate", "duplicate"]
     assert statuses(checkout) == [OrderStatus.TO_SHIP, OrderStatus.TO_SHIP]
-    assert PaymentNotification.objects.filter(event_key__endswith=":settlement").count() == 1
+    assert PaymentNotification.objects.filter(event_key__endswith=":settlement:accept").count() == 1
     assert OrderEvent.objects.filter(to_status=OrderStatus.TO_SHIP).count() == 2
     assert paid_notifications().filter(user_id=checkout.buyer_id).count() == 1
 
@@ -327,6 +333,103 @@ def test_a_currency_mismatch_is_not_paid(client, currency):
     assert paid_notifications().count() == 0
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "wrong",
+    [{"gross_amount": "1000.00"}, {"currency": "USD"}],
+    ids=["amount", "currency"],
+)
+def test_a_wrong_amount_does_not_block_the_right_one_with_the_same_key(client, wrong):
+    checkout, payment, _ = started()
+
+    first = deliver(client, notification(payment, **wrong))
+    second = deliver(client, notification(payment))
+
+    assert (first.json()["reason"], second.json()["reason"]) == ("amount_mismatch", "paid")
+    assert statuses(checkout) == [OrderStatus.TO_SHIP]
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID
+    assert list(PaymentNotification.objects.order_by("id").values_list("event_key", "rejection")) == [
+        ("9aed5972-5b6a-401e-894b-a32c91ed1a3a:settlement:accept", "amount_mismatch"),
+        ("9aed5972-5b6a-401e-894b-a32c91ed1a3a:settlement:accept", ""),
+    ]
+    assert paid_notifications().count() == 1
+
+
+# --- Status codes (Midtrans: 200 capture/settlement, 201 pending, 202 deny/cancel/expire) ----------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("transaction_status", ["settlement", "capture"])
+@pytest.mark.parametrize("status_code", ["201", "202", "407"])
+def test_a_payment_without_status_code_200_is_not_paid(client, transaction_status, status_code):
+    checkout, payment, _ = started()
+
+    response = deliver(client, notification(payment, transaction_status, status_code=status_code))
+
+    assert (response.status_code, response.json()["reason"]) == (200, "status_code_mismatch")
+    assert statuses(checkout) == [OrderStatus.AWAITING_PAYMENT]
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
+    assert PaymentNotification.objects.get().rejection == "status_code_mismatch"
+    assert paid_notifications().count() == 0
+    # Recorded aside: the genuine notification of the same transaction still counts.
+    assert deliver(client, notification(payment, transaction_status)).json()["reason"] == "paid"
+    assert statuses(checkout) == [OrderStatus.TO_SHIP]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("transaction_status", "status_code"),
+    [("expire", "200"), ("expire", "407"), ("deny", "200"), ("cancel", "201"), ("pending", "200")],
+)
+def test_a_status_with_a_status_code_midtrans_never_sends_changes_nothing(
+    client, transaction_status, status_code
+):
+    checkout, payment, (variant,) = started()
+
+    response = deliver(client, notification(payment, transaction_status, status_code=status_code))
+
+    assert response.json()["reason"] == "status_code_mismatch"
+    assert statuses(checkout) == [OrderStatus.AWAITING_PAYMENT]
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 8
+    assert PaymentNotification.objects.get().rejection == "status_code_mismatch"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status_code", ["200", "202"])
+def test_a_cancel_fails_the_payment_with_either_documented_status_code(client, status_code):
+    checkout, payment, _ = started()
+
+    assert (
+        deliver(client, notification(payment, "cancel", status_code=status_code)).json()["reason"] == "failed"
+    )
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.FAILED
+
+
+@pytest.mark.django_db
+def test_a_capture_challenged_by_fraud_screening_then_accepted_pays(client):
+    checkout, payment, _ = started()
+
+    challenged = deliver(client, notification(payment, "capture", fraud_status="challenge"))
+    accepted = deliver(client, notification(payment, "capture"))
+
+    assert (challenged.json()["reason"], accepted.json()["reason"]) == ("ignored", "paid")
+    assert statuses(checkout) == [OrderStatus.TO_SHIP]
+    assert paid_notifications().count() == 1
+
+
+@pytest.mark.django_db
+def test_a_notification_for_another_providers_payment_is_404(client):
+    checkout, payment, _ = started()
+    Payment.objects.filter(pk=payment.pk).update(provider="midtrans")
+    before = Notification.objects.count()
+
+    response = deliver(client, notification(payment))
+
+    assert (response.status_code, response.json()["reason"]) == (404, "unknown order_id")
+    assert_nothing_written(checkout, payment, before)
+
+
 # --- Failure and expiry ----------------------------------------------------------------------------
 
 
@@ -342,7 +445,8 @@ def test_a_failure_marks_the_payment_failed_and_the_buyer_may_retry(client, stat
     assert statuses(checkout) == [OrderStatus.AWAITING_PAYMENT]
 
     retry = payment_start(checkout=checkout)
-    assert (retry.gateway_order_id, retry.amount) == (f"LPK-{checkout.pk}-2", checkout.grand_total)
+    assert retry.gateway_order_id.startswith(f"LPK-{checkout.pk}-2-")
+    assert retry.amount == checkout.grand_total
     deliver(client, notification(retry, transaction_id="second-try"))
     assert statuses(checkout) == [OrderStatus.TO_SHIP]
 
@@ -354,7 +458,7 @@ def test_expire_cancels_the_orders_and_releases_stock_and_voucher(client):
     assert ProductVariant.objects.get(pk=variant.pk).stock == 8
     assert Voucher.objects.get().used_count == 1
 
-    response = deliver(client, notification(payment, "expire", status_code="407"))
+    response = deliver(client, notification(payment, "expire", status_code="202"))
 
     assert response.json()["reason"] == "expired"
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.EXPIRED
@@ -368,7 +472,7 @@ def test_expire_cancels_the_orders_and_releases_stock_and_voucher(client):
 @pytest.mark.django_db
 def test_a_settlement_after_expiry_does_not_resurrect_the_checkout(client):
     checkout, payment, (variant,) = started()
-    deliver(client, notification(payment, "expire", status_code="407"))
+    deliver(client, notification(payment, "expire", status_code="202"))
 
     response = deliver(client, notification(payment))
 
