@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -46,8 +47,9 @@ def snapshot() -> dict:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """The small demo catalog `make run`'s own test uses, then the past: seeded once per module."""
-    with django_db_blocker.unblock():
+    """The small demo catalog `make run`'s own test uses, then the past: seeded once per module,
+    in a transaction rolled back at its end (each test's own transaction nests inside)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", products_per_shop=2, stdout=io.StringIO())
         call_command("seed_demo_vouchers", verbosity=0)
         before = dict(ProductVariant.objects.values_list("sku", "stock"))
@@ -55,7 +57,7 @@ def seeded(django_db_setup, django_db_blocker):
         call_command("seed_demo_orders", verbosity=0)
         elapsed = time.monotonic() - started
         yield {"stock_before": before, "elapsed": elapsed}
-        call_command("flush", interactive=False, verbosity=0)
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
