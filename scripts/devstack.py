@@ -161,6 +161,7 @@ def cmd_run() -> int:
         manage(env, "seed_demo", *seed_size)
         manage(env, "seed_demo_vouchers")
         manage(env, "seed_demo_live")
+        manage(env, "seed_demo_orders")
         port = env["PORT"]
         # honcho gives each Procfile line the next hundred: web (HTTP) on PORT, ws (daphne) on PORT+100.
         log(f"Lapak is starting on http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/admin/)")

@@ -1024,3 +1024,31 @@ BATIK_MOTIF_MEANINGS = {
 }
 
 CONDITION_LABELS = {"like_new": "Seperti baru", "good": "Bagus", "fair": "Cukup, ada cacat"}
+
+# --- The thrift shop's past ----------------------------------------------------------------------
+# One-off pieces the thrift shop sold before the demo starts (orders/demo_history.py buys them for
+# the seeded order history and the past live), so the history never takes a piece the tour shows.
+# (SKU suffix, kind noun, title, condition, size, colour, price, measurements in cm)
+PAST_PIECE_SKU_PREFIX = f"{THRIFT.sku_prefix}-P"
+PAST_PIECES = (
+    ("01", "Jaket Denim", "Jaket Denim Trucker Vintage Levi's", "good", "L", "Biru Indigo", 245_000,
+     {"chest_cm": 56, "length_cm": 66, "sleeve_cm": 61}),
+    ("02", "Kemeja Flanel", "Kemeja Flanel Kotak Besar Oversize Uniqlo", "like_new", "XL", "Merah", 119_000,
+     {"chest_cm": 60, "length_cm": 76, "sleeve_cm": 62}),
+    ("03", "Sweater Rajut", "Sweater Rajut Motif Kabel Vintage Muji", "good", "M", "Krem", 109_000,
+     {"chest_cm": 51, "length_cm": 66, "sleeve_cm": 58}),
+    ("04", "Kemeja Hawaii", "Kemeja Hawaii Motif Bunga Retro Zara", "like_new", "L", "Tosca", 79_000,
+     {"chest_cm": 55, "length_cm": 72, "sleeve_cm": 23}),
+    ("05", "Celana Jeans", "Celana Jeans Straight Cut Vintage Lee", "good", "32", "Biru Indigo", 169_000,
+     {"waist_cm": 41, "length_cm": 101}),
+    ("06", "Dress Midi", "Dress Midi Floral Vintage Mango", "like_new", "M", "Kuning Mustard", 139_000,
+     {"chest_cm": 46, "waist_cm": 36, "length_cm": 112}),
+    ("07", "Jaket Denim", "Jaket Denim Sherpa Vintage Wrangler", "good", "XL", "Biru Muda", 279_000,
+     {"chest_cm": 59, "length_cm": 68, "sleeve_cm": 63}),
+    ("08", "Jaket Windbreaker", "Jaket Windbreaker Colorblock Retro 90an Nike", "like_new", "L", "Biru Navy",
+     229_000, {"chest_cm": 57, "length_cm": 70, "sleeve_cm": 60}),
+    ("09", "Jaket Denim", "Jaket Denim Washed Biru Muda Lee", "good", "M", "Biru Muda", 199_000,
+     {"chest_cm": 52, "length_cm": 64, "sleeve_cm": 59}),
+    ("10", "Jaket Windbreaker", "Jaket Windbreaker Parasut Adidas", "good", "L", "Hijau Army", 159_000,
+     {"chest_cm": 56, "length_cm": 69, "sleeve_cm": 61}),
+)  # fmt: skip
