@@ -75,6 +75,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     held_pushes: list[str] | None = None
     # Sends a room push framed once for all sockets, when daphne serves this one (live.local_room).
     send_prepared = None
+    # A close was sent: before the accept, it refused the handshake, which no accept may follow.
+    closing = False
 
     async def connect(self):
         self.groups_joined = []
@@ -91,6 +93,29 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             await self._send_error(chat.UserBanned())
             await self.close(code=CLOSE_BANNED)
             return
+        try:
+            opening = await self._join()
+        except Exception:
+            # Redis or PostgreSQL failed on the way in: refused, so the client tries again with
+            # backoff, rather than accepted and then dropped with 1011.
+            logger.warning("live room socket refused: joining the room failed", exc_info=True)
+            await self._leave()
+            if not self.closing:
+                await self.close()  # before accept: the handshake is refused (HTTP 403)
+            return
+        if self.closing:
+            return  # its room lost the channel layer meanwhile and refused it (live.local_room)
+        await self.accept()
+        for payload in opening:
+            await self._send(payload)
+        while self.held_pushes:
+            await self.send(text_data=self.held_pushes.pop(0))
+        self.held_pushes = None
+
+    async def _join(self) -> list[dict]:
+        """Every step of connect that can fail, before the handshake is accepted: the groups, the
+        room's subscription, the register of open sockets, the reads of the room. Returns what the
+        socket opens with (history, then state); the room's pushes wait in held_pushes."""
         room = self.room
         groups = []
         if room.user_id is not None:
@@ -100,9 +125,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
-        await self.accept()
-        self.send_prepared = prepared_sender(self.base_send)
+        # Held from the join on, so nothing reaches the socket before its accept and history (the
+        # framed-once sender writes to daphne's socket directly).
         self.held_pushes = []
+        self.send_prepared = prepared_sender(self.base_send)
         await room_join(session_id=room.session_id, socket=self)
 
         visitor = f"u:{room.user_id}" if room.user_id is not None else f"c:{self.channel_name}"
@@ -113,19 +139,18 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             like_count=room.like_count,
             is_audience=room.is_audience,
         )
-        await self._send_history(_last_id_from_query(self.scope))
+        history = await self._history(_last_id_from_query(self.scope))
         # Pinned product, deal, item queues: read from PostgreSQL on every (re)connect, so a
         # client that missed pushes (a Redis restart, a dropped socket) shows the truth again.
-        await self._send(await database_sync_to_async(room_state)(room.session_id))
+        state = await database_sync_to_async(room_state)(room.session_id)
         if room.user_id is not None and await presence.greeting_due(
             session_id=room.session_id, user_id=room.user_id
         ):
+            # To the room, this socket's copy held with the rest.
             await self._to_room(
                 {"type": "greeting", "user_id": room.user_id, "name": self.scope["user"].public_name}
             )
-        while self.held_pushes:
-            await self.send(text_data=self.held_pushes.pop(0))
-        self.held_pushes = None
+        return [history, state]
 
     async def disconnect(self, code):
         await self._leave()
@@ -347,6 +372,10 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     # --- Helpers --------------------------------------------------------------------------------
 
+    async def close(self, code=None, reason=None):
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
     async def _close_for_ban(self):
         await self._close_and_leave(CLOSE_BANNED)
 
@@ -357,8 +386,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._leave()
 
     async def _send_history(self, last_id: int | None):
+        await self._send(await self._history(last_id))
+
+    async def _history(self, last_id: int | None) -> dict:
         caught = await database_sync_to_async(chat.chat_catch_up)(room=self.room, last_id=last_id)
-        await self._send({"type": "history", "messages": caught.messages, "complete": caught.is_complete})
+        return {"type": "history", "messages": caught.messages, "complete": caught.is_complete}
 
     async def _send(self, payload: dict):
         await self.send(text_data=json.dumps(payload, ensure_ascii=False))

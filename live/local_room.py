@@ -14,9 +14,9 @@ same text once per socket, a quarter of the CPU each delivery costs, and Twisted
 loop turn later (write_now says what that costs; docs/benchmarks.md, live_room). Elsewhere (the
 tests' communicator, another ASGI server) a push goes through ASGI.
 
-A socket joins after its handshake is accepted and before it reads the room (history, state), so
-it misses nothing; what arrives while it reads waits in the consumer and follows the history
-(LiveRoomConsumer.room_event).
+A socket joins before its handshake is accepted and before it reads the room (history, state), so
+it misses nothing, and a join that fails in Redis refuses the handshake; what arrives meanwhile
+waits in the consumer and follows the history (LiveRoomConsumer.room_push).
 
 If the channel layer fails under the fan-out (Redis went away), the room's sockets here are closed
 with CLOSE_RECONNECT: their clients reconnect with backoff and read the room again from

@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 
-from live import broadcast, local_room
+from live import broadcast, local_room, presence
 from live import consumers as live_consumers
 from live.enums import LiveStatus
 from tests.factories import UserFactory
@@ -36,10 +36,14 @@ def room():
 
 def _group_members(session_id: int) -> int:
     """How many channels the Redis channel layer holds in the room's group."""
+    return _members(broadcast.room_group(session_id))
+
+
+def _members(group: str) -> int:
     config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
     client = redis.Redis.from_url(config["hosts"][0]["address"])
     try:
-        return client.zcard(f"{config['prefix']}:group:{broadcast.room_group(session_id)}")
+        return client.zcard(f"{config['prefix']}:group:{group}")
     finally:
         client.close()
 
@@ -119,6 +123,72 @@ def test_a_quiet_room_keeps_its_sockets_longer_than_redis_reads_wait_by_default(
     assert heard["message"] == "Masih di sini?"
 
 
+async def _subscription_refused(room):
+    raise redis.exceptions.ConnectionError("Error 111 connecting to localhost:6379. Connection refused.")
+
+
+def _reply_lost(step):
+    """`step` done in Redis, then its reply lost with the connection (a restart mid-call)."""
+
+    async def failing(**kwargs):
+        await step(**kwargs)
+        raise redis.exceptions.ConnectionError("Connection closed by server.")
+
+    return failing
+
+
+@pytest.mark.parametrize("failing_step", ["room_join", "viewer_join"])
+def test_a_socket_whose_room_join_fails_in_redis_is_refused_and_leaves_nothing(
+    settings, room, monkeypatch, failing_step
+):
+    # Accepted first, such a socket was dropped with 1011; refused, its client retries with backoff.
+    settings.CHANNEL_LAYERS = channel_layers_for_test()
+    settings.LIVE_TICK_SECONDS = 30
+    host = room.host  # in the mods and user groups, and the register's staff
+    cookie = session_cookie(host)
+    if failing_step == "room_join":
+        monkeypatch.setattr(local_room, "_subscribe", _subscription_refused)
+    else:
+        monkeypatch.setattr(presence, "viewer_join", _reply_lost(presence.viewer_join))
+
+    async def registers():
+        client = presence.redis_async()
+        return {
+            "register": await client.zcard(presence.socket_register_key(room.pk)),
+            "staff": await client.scard(presence._room_key(room.pk, "staff")),
+            "groups": [
+                await asyncio.to_thread(_members, group)
+                for group in (
+                    broadcast.room_group(room.pk),
+                    broadcast.mods_group(room.pk),
+                    broadcast.user_group(host.pk),
+                )
+            ],
+            "rooms": len(local_room._rooms),
+        }
+
+    async def scenario():
+        comm = communicator(room.pk, cookie)
+        connected, _code = await comm.connect(timeout=5)
+        nothing_more = await comm.receive_nothing(timeout=0.3)  # no accept after the refusal
+        await comm.disconnect()
+        left = await registers()
+
+        monkeypatch.undo()  # Redis is back
+        again = communicator(room.pk, cookie)
+        reconnected, _code = await again.connect(timeout=5)
+        opening = [(await again.receive_json_from(timeout=3))["type"] for _ in range(2)]
+        await again.disconnect()
+        return connected, nothing_more, left, reconnected, opening
+
+    connected, nothing_more, left, reconnected, opening = async_to_sync(scenario)()
+    assert connected is False
+    assert nothing_more is True
+    assert left == {"register": 0, "staff": 0, "groups": [0, 0, 0], "rooms": 0}
+    assert reconnected is True
+    assert opening == ["history", "state"]
+
+
 class BreakingLayer(InMemoryChannelLayer):
     """An in-memory layer whose receive fails, once told, for the channels in a room's group (a
     room's fan-out; sockets are in none), as Redis's does when the server goes away."""
@@ -169,6 +239,38 @@ def test_a_process_that_loses_the_channel_layer_closes_the_rooms_sockets_to_reco
     closes, heard = async_to_sync(scenario)()
     assert closes == [{"type": "websocket.close", "code": local_room.CLOSE_RECONNECT}] * 2
     assert heard["message"] == "Kembali"
+    assert not local_room._rooms
+
+
+def test_a_socket_its_room_closes_while_it_joins_is_refused_and_never_accepted(settings, room, monkeypatch):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.BreakingLayer"}}
+    settings.LIVE_TICK_SECONDS = 30
+    read_state = live_consumers.room_state
+
+    async def scenario():
+        BreakingLayer.broken = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def state_as_redis_goes(session_id):
+            # The room's fan-out loses the channel layer while this socket reads the room.
+            loop.call_soon_threadsafe(BreakingLayer.broken.set)
+            time.sleep(0.3)
+            return read_state(session_id)
+
+        first = communicator(room.pk)
+        assert (await first.connect(timeout=5))[0]
+        await drain(first)
+        monkeypatch.setattr(live_consumers, "room_state", state_as_redis_goes)
+        late = communicator(room.pk)
+        joined = await late.connect(timeout=5)
+        nothing_more = await late.receive_nothing(timeout=1)  # an accept after it: daphne errs
+        await late.disconnect()
+        await first.disconnect()
+        return joined, nothing_more
+
+    joined, nothing_more = async_to_sync(scenario)()
+    assert joined == (False, local_room.CLOSE_RECONNECT)
+    assert nothing_more is True
     assert not local_room._rooms
 
 
