@@ -33,7 +33,9 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -389,3 +391,18 @@ def find_contact(text: str) -> ContactKind | None:
     if any(pattern.search(normal) for pattern in social):
         return ContactKind.SOCIAL
     return None
+
+
+def contact_refusal_message(kind: ContactKind) -> str:
+    """What a form says when it refuses text with a contact in it: the rule and why."""
+    return gettext(
+        "Contact details are not allowed here (%(kind)s). Buyers and sellers talk and pay on Lapak, "
+        "where both are protected."
+    ) % {"kind": kind.label}
+
+
+def validate_no_contact(value: str) -> None:
+    """A form field validator for public text (listings, replies): refuses any contact."""
+    kind = find_contact(value or "")
+    if kind:
+        raise ValidationError(contact_refusal_message(kind), code="off_platform_contact")

@@ -5,9 +5,10 @@ import time
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from live.enums import HeldReason
-from marketplace.contact_detection import ContactKind, find_contact
+from marketplace.contact_detection import ContactKind, contact_refusal_message, find_contact
 from tests.data.contact_messages import DISGUISES, INNOCENT, KNOWN_MISSES
 
 MIN_CATCH_RATE = 0.90
@@ -72,3 +73,12 @@ def test_long_text_is_screened_quickly():
     started = time.perf_counter()
     find_contact(text)
     assert time.perf_counter() - started < 1.0
+
+
+def test_the_refusal_says_why_in_indonesian():
+    with translation.override("id"):
+        message = contact_refusal_message(ContactKind.PHONE)
+    assert message == (
+        "Detail kontak tidak boleh dicantumkan di sini (Nomor telepon). Pembeli dan penjual "
+        "berkomunikasi dan membayar di Lapak, agar keduanya terlindungi."
+    )
