@@ -167,6 +167,13 @@ def _digits_for_words(text: str) -> str:
     for index in lone:
         if next_to_number(index):
             values[index] = words[index].group().translate(_LOOKALIKE_DIGITS)
+    # A short run of look-alikes with numbers on both sides: "O813.IIII.2222".
+    for index, match in enumerate(words):
+        word = match.group()
+        if values[index] is None and len(word) <= 4 and all(char in _LOOKALIKES for char in word):
+            inside = 0 < index < len(words) - 1 and linked[index] and linked[index + 1]
+            if inside and values[index - 1] is not None and values[index + 1] is not None:
+                values[index] = word.translate(_LOOKALIKE_DIGITS)
     pieces, position = [], 0
     for index, match in enumerate(words):
         value = values[index]
@@ -250,6 +257,7 @@ _WA_INVITATION = re.compile(
     rf"ya|yah|yaa|yuk|nya|ke|kak aja|ke sini|sini|:|=)(?!\w))",
     re.IGNORECASE,
 )
+_WA_ANYWHERE = re.compile(_WA, re.IGNORECASE)
 _WA_NEAR_NUMBER = re.compile(rf"{_WA}\W{{0,6}}\d|\d\W{{0,6}}{_WA}", re.IGNORECASE)
 
 # Messengers whose name alone is the invitation.
@@ -274,7 +282,10 @@ _NETWORK_WITH_HANDLE = re.compile(
     re.IGNORECASE,
 )
 _NETWORK_OURS = re.compile(
-    rf"\b{_NETWORK}\s+(?:kami|kita|ku|aku|saya|sy|gw|gue|toko|shop|olshop|official|admin|resmi)\b|\b{_NETWORK}ku\b",
+    rf"\b{_NETWORK}\s+(?:kami|kita|ku|aku|saya|sy|gw|gue|toko|shop|olshop|official|admin|resmi)\b"
+    rf"|\b{_NETWORK}ku\b"
+    # "ig aja kak", "tele aja": the network offered instead of Lapak.
+    rf"|\b{_NETWORK}\s+(?:aja|saja|ajah|dong|me)\b",
     re.IGNORECASE,
 )
 _NETWORK_INVITED = re.compile(
@@ -297,9 +308,10 @@ _HANDLE_INVITED = re.compile(
 _AT = r"(?:@|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|<\s*at\s*>|\bat\b|\bet\b|\(\s*et\s*\)|\[\s*et\s*\])"
 _DOT = r"(?:\.|\(\s*(?:dot|titik)\s*\)|\[\s*(?:dot|titik)\s*\]|\{\s*(?:dot|titik)\s*\}|\bdot\b|\btitik\b)"
 _MAIL_PROVIDER = r"(?:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|icloud|proton(?:mail)?|aol)"
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+# The lookbehinds start each local part at its beginning only: no quadratic rescans of long text.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _EMAIL_SPELLED = re.compile(
-    rf"\b[a-z0-9][a-z0-9._-]*\s*{_AT}\s*(?:{_MAIL_PROVIDER}\b|[a-z0-9-]+\s*{_DOT}\s*(?:com|net|org|co\.id|id)\b)",
+    rf"(?<![\w.-])[a-z0-9][a-z0-9._-]*\s*{_AT}\s*(?:{_MAIL_PROVIDER}\b|[a-z0-9-]+\s*{_DOT}\s*(?:com|net|org|co\.id|id)\b)",
     re.IGNORECASE,
 )
 _EMAIL_WORD = re.compile(
@@ -324,7 +336,7 @@ _SHORT_LINK = re.compile(
 )
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s]+", re.IGNORECASE)
 _PLAIN_DOMAIN = re.compile(
-    r"(?<![\w@.])[a-z0-9-]{3,}\.(?:com|net|org|co\.id|my\.id|web\.id|biz\.id|link|shop|store|site|online|xyz|io)"
+    r"(?<![\w@.-])[a-z0-9-]{3,}\.(?:com|net|org|co\.id|my\.id|web\.id|biz\.id|link|shop|store|site|online|xyz|io)"
     r"(?![a-z0-9])",
     re.IGNORECASE,
 )
@@ -366,12 +378,13 @@ def find_contact(text: str) -> ContactKind | None:
     whatsapp_links = re.search(r"wa\.me|wa\.link|whatsapp\.com", _SPACED_DOT.sub(".", normal), re.IGNORECASE)
     if whatsapp_links or _WHATSAPP_NAME.search(normal) or _WA_INVITATION.search(normal):
         return ContactKind.WHATSAPP
-    if _WA_NEAR_NUMBER.search(view) and any(
+    # "WA" is looked for in the text before digits replace letters: the "A" of "W.A 0812" stays.
+    if _WA_NEAR_NUMBER.search(normal) and any(
         len(run.group().replace(" ", "")) >= 6 for run in _DIGIT_RUN.finditer(view)
     ):
         return ContactKind.WHATSAPP
     if _has_phone(view):
-        return ContactKind.PHONE
+        return ContactKind.WHATSAPP if _WA_ANYWHERE.search(normal) else ContactKind.PHONE
     if _has_bank_account(view, normal):
         return ContactKind.BANK_ACCOUNT
     if _EMAIL.search(normal) or _EMAIL_SPELLED.search(normal) or _EMAIL_WORD.search(normal):

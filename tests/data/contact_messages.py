@@ -26,6 +26,8 @@ DISGUISES: dict[str, list[tuple[str, ContactKind]]] = {
         ("o8122334455g ya", PHONE),
         ("tf ke mandiri l23 456 789O", BANK),
         ("O8l2 three four five six 7890", PHONE),
+        ("0813 l111 2222", PHONE),
+        ("O813.IIII.2222", PHONE),
     ],
     "numbers_spelled_out": [
         ("nol delapan satu dua 3456 7890", PHONE),
@@ -41,6 +43,9 @@ DISGUISES: dict[str, list[tuple[str, ContactKind]]] = {
         ("rek BRI satu dua tiga empat lima enam tujuh delapan", BANK),
         ("noL delapan satu dua tiga empat lima enam tujuh delapan sembilan", PHONE),
         ("kontak saya di nol delapan satu dua, tiga empat lima enam, tujuh delapan sembilan nol", PHONE),
+        ("08 satu 3 dua 1111 2222", PHONE),
+        ("kosong lapan satu tiga 1111 2222", PHONE),
+        ("hubungi kami di nol delapan satu satu, satu satu satu satu, dua dua dua dua", PHONE),
     ],
     "invisible_characters": [
         ("0812\u200b3456\u200b7890", PHONE),
@@ -78,6 +83,15 @@ DISGUISES: dict[str, list[tuple[str, ContactKind]]] = {
         ("081-234-567-890", PHONE),
         ("nomor rekening 0987 6543 21", BANK),
         ("BCA a.n. Budi 1234567890", BANK),
+        ("nmr hp 0812 3456 7890", PHONE),
+        ("kontak 0812-3456-7890 (a.n. Budi)", PHONE),
+        ("0-8-1-2-3-4-5-6-7-8-9-0", PHONE),
+        ("+62 813-1111-2222", PHONE),
+        ("sms/telp: 0821 1234 5678", PHONE),
+        ("nomor: 0852-1234-5678", PHONE),
+        ("no rek 7410 2589 63", BANK),
+        ("BCA 741.025.8963", BANK),
+        ("dana/ovo 081234567890", PHONE),
     ],
     "whatsapp_invitations": [
         ("WA me kak", WHATSAPP),
@@ -100,6 +114,11 @@ DISGUISES: dict[str, list[tuple[str, ContactKind]]] = {
         ("WA 0812-3456-7890 fast respon", WHATSAPP),
         ("wa.aja kak", WHATSAPP),
         ("whatsapp 0857-1234-5678", WHATSAPP),
+        ("hp/wa 081234567890", WHATSAPP),
+        ("W.A 0812 3456 7890", WHATSAPP),
+        ("WA/telp 0812 3456 7890", WHATSAPP),
+        ("api.whatsapp.com/send?phone=6281234567890", WHATSAPP),
+        ("chat.whatsapp.com/AbCdEf", WHATSAPP),
     ],
     "social_handles": [
         ("@tokobaju_murah", SOCIAL),
@@ -136,6 +155,14 @@ DISGUISES: dict[str, list[tuple[str, ContactKind]]] = {
         # Naming another marketplace is everyday price talk ("di shopee lebih mahal"); with a shop
         # name to search for it is an invitation, which the detector does not see yet.
         ("ada di shopee juga, cari tokobaju", SOCIAL),
+        ("cek igku ya", SOCIAL),
+        ("follow tiktok: butikrina", SOCIAL),
+        ("Line ID: butikrina", SOCIAL),
+        ("telegram: @butikrina", SOCIAL),
+        ("tele aja kak", SOCIAL),
+        ("inbox ig aja kak", SOCIAL),
+        # A network and a bare name: "di ig kemarin" has the same shape.
+        ("ig tokobaju", SOCIAL),
     ],
     "email_addresses": [
         ("budi@gmail.com", EMAIL),
@@ -153,6 +180,8 @@ DISGUISES: dict[str, list[tuple[str, ContactKind]]] = {
         ("budi@proton.me", EMAIL),
         ("budi.santoso88@gmail.com", EMAIL),
         ("budi titik santoso at gmail titik com", EMAIL),
+        ("budi_santoso@ymail.com", EMAIL),
+        ("budi dot santoso at gmail dot com", EMAIL),
     ],
     "links": [
         ("shopee.co.id/tokobaju", LINK),
@@ -184,12 +213,17 @@ DISGUISES: dict[str, list[tuple[str, ContactKind]]] = {
         ("s . id / promo", LINK),
         ("bit . ly / baju", LINK),
         ("instagram. com/tokobaju", LINK),
+        ("shopee.co.id", LINK),
+        ("tokopedia.com/butikrina?extParam=1", LINK),
+        ("lazada . co . id", LINK),
+        ("bit.ly/3abcDEF", LINK),
+        ("vt.tiktok.com/ZSabc/", LINK),
     ],
 }
 
 # Disguises the detector is known to miss: the test expects them to fail (strict, so a fix that
 # catches one must move it out of here) and counts them in the catch rate.
-KNOWN_MISSES: frozenset[str] = frozenset({"ada di shopee juga, cari tokobaju"})
+KNOWN_MISSES: frozenset[str] = frozenset({"ada di shopee juga, cari tokobaju", "ig tokobaju"})
 
 INNOCENT: dict[str, list[str]] = {
     "prices": [
@@ -215,6 +249,11 @@ INNOCENT: dict[str, list[str]] = {
         "harga 89.000 dari 125.000",
         "3 pcs @Rp25.000",
         "bayar pakai OVO atau DANA bisa?",
+        "Rp 1.500.000 sudah include ongkir ke seluruh Indonesia",
+        "harga 85rb, 2 pcs 160rb",
+        "harga per lusin 300.000, per kodi 480.000",
+        "total belanja 1.234.567",
+        "dua puluh lima ribu aja kak?",
     ],
     "sizes": [
         "ukuran 38-42",
@@ -233,6 +272,9 @@ INNOCENT: dict[str, list[str]] = {
         "ini size 8, 9, 10",
         "sepatu uk 42 insole 27 cm",
         "warna 01 sampai 12 ada",
+        "size 28 29 30 31 32 33 34",
+        "ukuran M LD 100 panjang 68 lengan 22",
+        "yang nomor 8 berapa kak?",
     ],
     "quantities": [
         "ambil 2 ya kak",
@@ -243,6 +285,9 @@ INNOCENT: dict[str, list[str]] = {
         "stok 812 pcs",
         "order 2x ya kak",
         "8 dari 10 orang suka",
+        "kapan restock kak? aku mau 2",
+        "satu set isi tiga",
+        "stok 10.000 pcs ready",
     ],
     "order_and_tracking_numbers": [
         "pesanan LPK-261207-AB12CD belum dikirim",
@@ -251,6 +296,9 @@ INNOCENT: dict[str, list[str]] = {
         "resi JP1234567890 belum update",
         "resi 000123456789 ya kak",
         "JNE0012345678901 kok belum jalan",
+        "order LPK-261201-Z9X8W7 sudah sampai, makasih",
+        "pesanan nomor LPK-261205-00A1B2",
+        "mohon dicek resi nya kak JX1234567890",
     ],
     "dates_and_times": [
         "7/12 jam 19.00",
@@ -265,6 +313,8 @@ INNOCENT: dict[str, list[str]] = {
         "live 2 jam lagi, tunggu ya",
         "jam buka 08.00-17.00",
         "tanggal 08/12/2026 jam 12:30 live",
+        "tanggal 1 sampai 7 Desember promo",
+        "live jam 7 malam ya kak",
     ],
     "measurements": [
         "panjang 100 cm",
@@ -274,6 +324,10 @@ INNOCENT: dict[str, list[str]] = {
         "isi 250 ml",
         "diameter 12,5 cm",
         "berat 0,8 kg panjang 120 cm",
+        "berat 1.200 gram",
+        "ukuran 100 x 200 cm",
+        "baterai 5000 mAh, layar 6.5 inch",
+        "RAM 8/128 GB",
     ],
     "number_words_in_chat": [
         "satu lagi dong kak",
@@ -304,6 +358,9 @@ INNOCENT: dict[str, list[str]] = {
         "awas palsu",
         "CS nya ramah, admin fast respon",
         "wa wa wa lucu banget",
+        "waduh kehabisan",
+        "warnanya cantik",
+        "mantul admin, pengiriman cepat",
     ],
     "replies_and_at_signs": [
         "@Rina iya kak ukurannya pas",
@@ -320,6 +377,8 @@ INNOCENT: dict[str, list[str]] = {
         "cek email ya kak, notifikasinya sudah masuk",
         "kak rina@live tadi bilang ready",
         "at least kirim hari ini ya",
+        "at the moment stok kosong",
+        "gmail saya belum dapat notifikasi",
     ],
     "product_codes": [
         "kode GLW-001 ready?",
@@ -330,6 +389,8 @@ INNOCENT: dict[str, list[str]] = {
         "iPhone 13 Pro 256GB",
         "kode voucher LAPAK12 berlaku",
         "kirim pakai JNE atau J&T",
+        "mau yang 081 warnanya",
+        "kak kode warnanya 0812 ya?",
     ],
     "other_shops_named": [
         "barang ini viral di tiktok",
@@ -352,5 +413,10 @@ INNOCENT: dict[str, list[str]] = {
         "line jahitan rapi",
         "yg ini bahan katun, adem dipakai",
         "mantap kak 👍👍",
+        "bisa cod daerah jaksel?",
+        "dimana beli tasnya kak? di sini ya",
+        "Terima kasih kak, barang sesuai foto",
+        "cek di deskripsi ya kak, ada size chart",
+        "ok kak sudah saya follow tokonya 🙏",
     ],
 }

@@ -67,12 +67,26 @@ def test_links_to_lapak_itself_pass():
     assert find_contact("lihat https://lapak.example.evil.com/p/kemeja") == ContactKind.LINK
 
 
-def test_long_text_is_screened_quickly():
-    # Listing descriptions run to thousands of characters: no pattern may backtrack badly.
-    text = ("LD 96 PB 70 bahan katun 0 8 1 . " * 300) + "a" * 2000 + "@" * 500 + "1." * 2000
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("LD 96 PB 70 bahan katun 0 8 1 . " * 300) + "a" * 2000,
+        "a@" + "a." * 5000,
+        "1" * 20000,
+        "-" * 20000 + "1",
+        "http://" + "a" * 20000,
+        "@" + "a_" * 5000,
+        "a" * 5000 + "@" + "b-" * 5000,
+        "satu dua " * 5000,
+        "follow " * 5000 + "ig",
+    ],
+    ids=["listing", "dots", "digits", "dashes", "url", "handle", "email", "number_words", "invitations"],
+)
+def test_long_text_is_screened_quickly(text):
+    # Listing descriptions have no length limit: no pattern may rescan the text from every position.
     started = time.perf_counter()
     find_contact(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 0.5
 
 
 def test_the_refusal_says_why_in_indonesian():
