@@ -12,7 +12,8 @@ shape (`digit_view`):
    emoji variation selectors, the keycap in "0️⃣").
 2. Lapak's own order numbers, dates and clock times are blanked: they look like long numbers.
 3. Letters standing in for digits ("o8l2", "89O") become digits, but only inside a word that
-   already holds a digit, or a lone letter between numbers: ordinary words never turn into numbers.
+   already holds a digit, a lone letter next to a number, or up to four of them between two
+   numbers ("0813.IIII.2222"): ordinary words never turn into numbers.
 4. Numbers spelled out in Indonesian or English ("nol delapan satu dua") become digits when two
    or more number words or numbers follow one another ("satu lagi" stays words).
 5. Whatever stands between two digits that is not a letter or digit (spaces, dashes, dots,
@@ -211,7 +212,7 @@ def digit_view(text: str) -> str:
 # 0877–0878, 0881–0889, 0895–0899): sizes and codes rarely start that way.
 _OPERATOR = r"8 ?(?:1 ?[1-9]|2 ?[1-38]|3 ?[1-8]|5 ?[1-9]|7 ?[78]|8 ?[1-9]|9 ?[5-9])"
 _PHONE = re.compile(rf"(?<!\d)(?:6 ?2|0) ?{_OPERATOR}(?: ?\d){{6,9}}(?!\d)")
-# The "wa" of "wa081234567890" is glued to the number: look for the number after letters too.
+# A number as digit_view writes it: digits, single spaces between its parts.
 _DIGIT_RUN = re.compile(r"\d(?: ?\d)*")
 _CONTIGUOUS_NUMBER = re.compile(r"(?<![^\W_])\d{10,16}(?![^\W_])")
 # A tracking number is no bank account: "resi 000123456789".
@@ -258,6 +259,8 @@ _WA_INVITATION = re.compile(
     re.IGNORECASE,
 )
 _WA_ANYWHERE = re.compile(_WA, re.IGNORECASE)
+# Checked after spaced or spelled dots are joined: "wa . me / 62812...".
+_WHATSAPP_LINK = re.compile(r"wa\.me|wa\.link|whatsapp\.com", re.IGNORECASE)
 _WA_NEAR_NUMBER = re.compile(rf"{_WA}\W{{0,6}}\d|\d\W{{0,6}}{_WA}", re.IGNORECASE)
 
 # Messengers whose name alone is the invitation.
@@ -278,7 +281,7 @@ _NETWORK = (
 )
 _NETWORK_WITH_HANDLE = re.compile(
     rf"\b{_NETWORK}\s*(?::|=|@|-\s*@|id\b|\bid\s*:)|\b{_NETWORK}\s+(?:[a-z0-9]+[._][a-z0-9._]+)"
-    rf"|\b(?:id|akun|acc|akun)\s+{_NETWORK}\b",
+    rf"|\b(?:id|akun|acc)\s+{_NETWORK}\b",
     re.IGNORECASE,
 )
 _NETWORK_OURS = re.compile(
@@ -375,8 +378,8 @@ def find_contact(text: str) -> ContactKind | None:
     """
     normal = _normal_form(text)
     view = digit_view(text)
-    whatsapp_links = re.search(r"wa\.me|wa\.link|whatsapp\.com", _SPACED_DOT.sub(".", normal), re.IGNORECASE)
-    if whatsapp_links or _WHATSAPP_NAME.search(normal) or _WA_INVITATION.search(normal):
+    whatsapp_link = _WHATSAPP_LINK.search(_SPACED_DOT.sub(".", normal))
+    if whatsapp_link or _WHATSAPP_NAME.search(normal) or _WA_INVITATION.search(normal):
         return ContactKind.WHATSAPP
     # "WA" is looked for in the text before digits replace letters: the "A" of "W.A 0812" stays.
     if _WA_NEAR_NUMBER.search(normal) and any(
