@@ -331,7 +331,7 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Scripts only from our own static files: no inline <script>, no CDN (Alpine runs its CSP build).
+# Scripts only from our own static files (htmx vendored, static/js/): no inline <script>, no CDN.
 MEDIA_ORIGINS = env.list("MEDIA_ORIGINS", default=[])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
