@@ -110,3 +110,16 @@ def test_the_admin_sign_in_is_rate_limited_per_client(seller_factory):
     assert response.status_code == 302
     assert response.url == "/admin/"
     assert seller.get("/admin/").status_code == 200
+
+
+def test_a_signed_in_shopper_opening_the_admin_is_told_why_not(client, buyer):
+    # The admin's login no longer shows its own form to a signed-in account without admin access.
+    client.force_login(buyer)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.redirect_chain == [("/admin/login/?next=/admin/", 302)]
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<a class="logo" href="/">Lapak</a>' in html  # the site's layout, with its "Keluar" button
+    assert "Anda masuk sebagai buyer, yang tidak punya akses ke halaman ini." in html
