@@ -5,6 +5,8 @@ never a 500, and nothing written.
 "²" passes str.isdigit() and fails int(); "١٢" and the fullwidth "１２" are read by int() as 12.
 """
 
+from urllib.parse import quote
+
 import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
@@ -129,7 +131,8 @@ def test_the_room_socket_takes_a_bad_last_seen_id_as_none(settings, raw):
     session = live_session(status=LiveStatus.LIVE)
 
     async def scenario():
-        comm = communicator(session.pk, query=f"last_id={raw}")
+        # Percent-encoded, as a browser sends it.
+        comm = communicator(session.pk, query=f"last_id={quote(raw)}")
         connected, _code = await comm.connect(timeout=5)
         history = await receive_type(comm, "history") if connected else None
         await comm.disconnect()
