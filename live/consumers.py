@@ -195,15 +195,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
-            if text_data is None:
-                raise chat.EventInvalid()
-            # Before parsing: a huge frame costs nothing more than its length check.
-            chat.check_frame_size(text_data)
-            try:
-                data = json.loads(text_data)
-            except ValueError:
-                raise chat.EventInvalid() from None
-            event = chat.parse_event(data)
+            event = chat.event_from_frame(text_data)
             if event["type"] not in video.ANONYMOUS_EVENTS:
                 if self.room.user_id is None:
                     raise chat.LoginRequired()
