@@ -7,7 +7,7 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from live import chat
@@ -204,12 +204,13 @@ _FRAMES = st.one_of(
     _JSON.map(json.dumps),
     _EVENT.map(json.dumps),
     st.builds(lambda text: json.dumps({"type": "chat", "text": text}), _TEXT),
-    st.integers(min_value=1, max_value=3000).map(lambda depth: "[" * depth + "]" * depth),
+    st.one_of(st.integers(1, 10), st.integers(900, 12_000)).map(lambda depth: "[" * depth + "]" * depth),
 )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(frames=st.lists(_FRAMES, min_size=1, max_size=5))
+@example(frames=['{"type": "chat", "text": "a\\ud83d"}', '{"type": "chat", "text": "a\\u0000"}'])
 def test_fuzzed_frames_never_close_the_socket(room, viewer, monkeypatch, frames):
     monkeypatch.setattr(chat, "CHAT_RATE", (10_000, 10))
     monkeypatch.setattr(chat, "CATCH_UP_RATE", (10_000, 10))
