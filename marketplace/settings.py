@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its 400 still gets the security headers above.
+    "marketplace.middleware.RejectNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
