@@ -31,6 +31,7 @@ from live.claims import ItemHeldByOther
 from live.enums import FlashClaimStatus, ItemClaimStatus
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession
 from live.services import LiveError
+from marketplace.parsing import parse_id, parse_int
 from orders.enums import OrderStatus
 from orders.models import Checkout
 from orders.selectors import Line, Quote, checkout_get_for_buyer, checkout_quote_build
@@ -87,9 +88,10 @@ def _id(data, name: str) -> int | None:
     raw = data.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    parsed = parse_id(raw)
+    if parsed is None:
         raise ItemUnavailable(_("This item is not sold in this live."))
-    return int(raw)
+    return parsed
 
 
 def _item_resolve(*, session: LiveSession, buyer, data) -> LiveItem:
@@ -181,9 +183,11 @@ def _quantity(data, item: LiveItem) -> tuple[int, str]:
     raw = data.get("quantity", "1").strip()
     if item.hold is not None:
         return 1, ""
-    if raw.isdigit() and 1 <= int(raw) <= item.max_quantity:
-        return int(raw), ""
-    nearest = item.max_quantity if raw.isdigit() and int(raw) > item.max_quantity else 1
+    quantity = parse_int(raw, lo=1, hi=item.max_quantity)
+    if quantity is not None:
+        return quantity, ""
+    # Digits, but too many: the most there is. Anything else: one.
+    nearest = item.max_quantity if raw.isascii() and raw.isdecimal() and raw.strip("0") else 1
     return nearest, _("Choose a quantity from 1 to %(max)d.") % {"max": item.max_quantity}
 
 

@@ -3,7 +3,8 @@
 The room's consumer (live/consumers.py) only parses frames, calls these functions and relays what
 they return; everything here runs (and is tested) without a WebSocket.
 
-- `parse_event` checks an inbound event's shape against `EVENT_SCHEMAS` before anything else.
+- `event_from_frame` decodes an inbound frame (size and nesting bounded, text cleaned) and
+  `parse_event` checks its shape against `EVENT_SCHEMAS` before anything else.
 - `check_*` functions refuse by raising one `ChatRefused` subclass per rule; its `code` and
   translated `message` become the client's `{"type": "error"}` event.
 - `chat_message_post`, `chat_message_*` and `chat_user_*` write, each in one transaction, and
@@ -19,6 +20,7 @@ Text is stored raw and sent as a JSON string: it is never HTML anywhere (templat
 the client sets `textContent`).
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -45,6 +47,7 @@ from live.models import (
 )
 from marketplace.contact_detection import find_contact
 from marketplace.models import User
+from marketplace.parsing import text_clean
 from marketplace.permissions import MODERATE_PRODUCT
 from shops.enums import MemberRole
 from shops.models import ShopMember
@@ -54,6 +57,8 @@ MAX_MESSAGE_LENGTH = 200
 # 16 KiB SDP (live/video.py) JSON-escaped, its \r\n line ends doubled. Below daphne's
 # --websocket-max-message-size (Procfile). Chat text has its own, much smaller limit.
 MAX_FRAME_CHARS = 24 * 1024
+# How deep one frame's JSON may nest: an event is an object, an ICE candidate one more.
+MAX_FRAME_DEPTH = 4
 CATCH_UP_LIMIT = 50
 MAX_MUTE_MINUTES = 24 * 60
 MAX_REASON_LENGTH = 200
@@ -226,6 +231,66 @@ MODERATION_EVENTS = frozenset({"delete", "release", "answer", "highlight", "mute
 def check_frame_size(text: str) -> None:
     if len(text) > MAX_FRAME_CHARS:
         raise FrameTooLarge()
+
+
+_JSON_SYNTAX = re.compile(r'[\[\]{}"\\]')
+
+
+def check_frame_depth(text: str) -> None:
+    """Refuses JSON nested deeper than MAX_FRAME_DEPTH before json.loads sees it: a frame of
+    "[[[[…" recurses once per bracket (a RecursionError, which closed the socket with 1011). One
+    pass over the brackets, quotes and backslashes, skipping those inside strings."""
+    if text.count("[") + text.count("{") <= MAX_FRAME_DEPTH:
+        return
+    depth, in_string, escaped_at = 0, False, -1
+    for match in _JSON_SYNTAX.finditer(text):
+        char, at = match.group(), match.start()
+        if at == escaped_at:
+            continue
+        if in_string:
+            if char == "\\":
+                escaped_at = at + 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_FRAME_DEPTH:
+                raise EventInvalid()
+        elif char in "]}":
+            depth -= 1
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity, which json.loads takes by default
+
+
+def _clean_strings(value: Any) -> Any:
+    """Every string of a decoded frame, keys too, through text_clean (depth already bounded)."""
+    if isinstance(value, str):
+        return text_clean(value)
+    if isinstance(value, dict):
+        return {text_clean(key): _clean_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(item) for item in value]
+    return value
+
+
+def event_from_frame(text: str | None) -> dict[str, Any]:
+    """The event an inbound text frame carries, or a ChatRefused (never another exception): its
+    size and nesting bounded before decoding, its text made storable (lone surrogates become
+    U+FFFD, NUL and other control characters go: marketplace.parsing.text_clean), then its shape
+    checked against EVENT_SCHEMAS."""
+    if text is None:  # a binary frame
+        raise EventInvalid()
+    check_frame_size(text)
+    check_frame_depth(text)
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError:  # JSONDecodeError, and integers of more than 4300 digits
+        raise EventInvalid() from None
+    return parse_event(_clean_strings(data))
 
 
 def parse_event(data: Any) -> dict[str, Any]:

@@ -29,7 +29,9 @@ from django.views.decorators.http import require_POST
 from live import chat, claims, deals, selectors, services, state
 from live.models import FlashDeal, ItemClaim, LiveModerator, LiveSession
 from marketplace.models import User
+from marketplace.parsing import IdField, StrictIntegerField, parse_id
 from shops.enums import ProductStatus
+from shops.filters import MAX_PRICE
 from shops.models import Product, ProductVariant, ShopMember
 
 
@@ -93,14 +95,14 @@ def ws_url(session_id: int) -> str:
 
 
 class DealForm(forms.Form):
-    product = forms.IntegerField(label=gettext_lazy("Product"), min_value=1)
-    variant = forms.IntegerField(label=gettext_lazy("Variant"), min_value=1, required=False)
-    price = forms.IntegerField(label=gettext_lazy("Deal price (Rp)"), min_value=1)
-    units = forms.IntegerField(label=gettext_lazy("Units"), min_value=1, max_value=10_000)
-    minutes = forms.IntegerField(
+    product = IdField(label=gettext_lazy("Product"))
+    variant = IdField(label=gettext_lazy("Variant"), required=False)
+    price = StrictIntegerField(label=gettext_lazy("Deal price (Rp)"), min_value=1, max_value=MAX_PRICE)
+    units = StrictIntegerField(label=gettext_lazy("Units"), min_value=1, max_value=10_000)
+    minutes = StrictIntegerField(
         label=gettext_lazy("Minutes"), min_value=1, max_value=deals.FLASH_DEAL_MAX_SECONDS // 60
     )
-    per_buyer_limit = forms.IntegerField(
+    per_buyer_limit = StrictIntegerField(
         label=gettext_lazy("Limit per buyer"),
         min_value=1,
         max_value=deals.FLASH_CLAIM_MAX_QUANTITY,
@@ -173,9 +175,14 @@ def live_console_pin(request, session_id):
     raw = request.POST.get("product", "")
     product = None
     if raw:
-        product = Product.objects.filter(
-            pk=int(raw) if raw.isdigit() else 0, shop_id=session.shop_id, status=ProductStatus.ACTIVE
-        ).first()
+        product_id = parse_id(raw)
+        product = (
+            Product.objects.filter(
+                pk=product_id, shop_id=session.shop_id, status=ProductStatus.ACTIVE
+            ).first()
+            if product_id is not None
+            else None
+        )
         if product is None:
             return _answer(request, session, error=_("This product is not on sale in your shop."))
     try:
@@ -255,7 +262,8 @@ def _claim_data(session: LiveSession, claim: ItemClaim) -> dict:
 def live_item_claim(request, session_id):
     session = _visible_session(session_id)
     raw = request.POST.get("variant", "")
-    variant = ProductVariant.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    variant_id = parse_id(raw)
+    variant = ProductVariant.objects.filter(pk=variant_id).first() if variant_id is not None else None
     if variant is None:
         return _answer(request, session, error=_("Choose an item."), back="live_room")
     try:

@@ -35,6 +35,7 @@ from live.local_room import prepared_sender, room_join, room_leave
 from live.models import LiveSession
 from live.state import room_state
 from marketplace.models import User
+from marketplace.parsing import parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +63,7 @@ def still_logged_in(session_key: str | None, user_id: int) -> bool:
 
 def _last_id_from_query(scope) -> int | None:
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("last_id")
-    if not values or not values[0].isdigit() or len(values[0]) > 18:
-        return None
-    return int(values[0])
+    return parse_id(values[0]) if values else None
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):
@@ -196,15 +195,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
-            if text_data is None:
-                raise chat.EventInvalid()
-            # Before parsing: a huge frame costs nothing more than its length check.
-            chat.check_frame_size(text_data)
-            try:
-                data = json.loads(text_data)
-            except ValueError:
-                raise chat.EventInvalid() from None
-            event = chat.parse_event(data)
+            event = chat.event_from_frame(text_data)
             if event["type"] not in video.ANONYMOUS_EVENTS:
                 if self.room.user_id is None:
                     raise chat.LoginRequired()

@@ -1,13 +1,16 @@
 """Every write to live selling that is more than a form save.
 
-Plain functions with keyword-only arguments, one transaction each, called by the admin, views,
-tasks, the demo seeder and tests (and, next, the room's consumers).
+Plain functions with keyword-only arguments, one transaction each, called by the admin, the
+host's console and the room's pages, tasks, the room's tick (live/local_room.py records its
+numbers), the demo seeder and tests. What the room's socket writes goes through live/chat.py;
+flash deals and one-off items through live/deals.py, live/claims.py and live/checkout.py.
 
 Session status moves only through `session_transition` (LIVE_TRANSITIONS in live/enums.py), under
 the session's row lock. Going live tells the shop's followers and the shoppers who asked for a
 reminder, from a Celery task queued after the commit: a shop may have many followers.
 
-Lock order, for the writers to come (flash deals, item claims): session → deal → claims, by id.
+Lock order: a session's row before its deals' and their claims' rows, each by id (live/deals.py
+and live/claims.py give the whole order, which extends orders').
 """
 
 from collections.abc import Iterable, Sequence

@@ -1,5 +1,6 @@
 """Users and addresses: platform staff only (sellers never see other people's accounts)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +36,6 @@ class AddressAdmin(PlatformStaffOnlyAdminMixin, admin.ModelAdmin):
 admin.site.site_header = _("Lapak Seller Center")
 admin.site.site_title = _("Lapak Seller Center")
 admin.site.index_title = _("Your shop")
+# The admin's own login form checks passwords with no rate limit and bypasses allauth: send
+# sign-ins to allauth's login, which limits failed attempts per client address and per account.
+admin.site.login = secure_admin_login(admin.site.login)

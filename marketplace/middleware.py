@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -16,3 +17,26 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNullCharactersMiddleware:
+    """400 for a request whose path, query or form fields hold a NUL character.
+
+    PostgreSQL refuses NUL in text, so any such parameter that reaches a query (an order number in
+    the path, a checkout's idempotency key, a voucher code) was a 500. Django's form fields refuse
+    NUL already; the parameters views read raw are checked here, once for all of them. (Bodies
+    that are not forms, such as the payment gateway's JSON, are left to their views; a lone
+    surrogate cannot arrive this way: Django decodes parameters with U+FFFD for bad UTF-8.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _holds_nul(request.GET) or _holds_nul(request.POST):
+            return HttpResponseBadRequest("NUL characters are not allowed.", content_type="text/plain")
+        return self.get_response(request)
+
+
+def _holds_nul(params) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in params.lists())

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its 400 still gets the security headers above.
+    "marketplace.middleware.RejectNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -268,6 +270,11 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGOUT_ON_GET = False
+# Login rate limits count per client address. Behind a proxy every request comes from the proxy's
+# address, so one attacker would lock everyone out: with N proxies of ours in front (nginx: 1), the
+# client is the N-th address from the right of X-Forwarded-For. 0 (default) trusts the header not at
+# all, right when clients reach gunicorn directly (a client can write any X-Forwarded-For it likes).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 # --- i18n / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -326,7 +333,7 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Scripts only from our own static files: no inline <script>, no CDN (Alpine runs its CSP build).
+# Scripts only from our own static files (htmx vendored, static/js/): no inline <script>, no CDN.
 MEDIA_ORIGINS = env.list("MEDIA_ORIGINS", default=[])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.parsing import IdField, StrictIntegerField
 from orders.cart import MAX_QUANTITY
 from orders.enums import PaymentMethod
 
@@ -18,9 +19,9 @@ def _quantity_error() -> str:
 QUANTITY_ERROR = lazy(_quantity_error, str)()
 
 
-class QuantityField(forms.IntegerField):
-    """Whole numbers from 1 to MAX_QUANTITY; every other input ("", "abc", "1.5", "-1", "100000")
-    gets the same plain message."""
+class QuantityField(StrictIntegerField):
+    """Whole numbers from 1 to MAX_QUANTITY in ASCII digits; every other input ("", "abc", "1.5",
+    "-1", "100000", "²", "١٢") gets the same plain message."""
 
     def __init__(self, **kwargs):
         error = dict.fromkeys(("required", "invalid", "min_value", "max_value"), QUANTITY_ERROR)
@@ -28,7 +29,7 @@ class QuantityField(forms.IntegerField):
 
 
 class CartAddForm(forms.Form):
-    variant = forms.IntegerField(min_value=1, error_messages={"required": _("Choose a variant first.")})
+    variant = IdField(error_messages={"required": _("Choose a variant first.")})
     quantity = QuantityField()
 
 

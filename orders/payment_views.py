@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace.parsing import MAX_ID, parse_int
 from orders import payments
 from orders.enums import PaymentStatus
 from orders.models import Checkout, Payment
@@ -66,8 +67,10 @@ def notification_receive(raw: bytes) -> tuple[int, str]:
 @csrf_exempt  # server to server: the gateway has no CSRF token; the signature authenticates it.
 @require_POST
 def payment_notification(request):
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > NOTIFICATION_MAX_BYTES:
+    declared = parse_int(request.META.get("CONTENT_LENGTH") or "0", lo=0, hi=MAX_ID)
+    if declared is None:
+        return JsonResponse({"status": "rejected", "reason": "bad content length"}, status=400)
+    if declared > NOTIFICATION_MAX_BYTES:
         return JsonResponse({"status": "rejected", "reason": "body too large"}, status=413)
     status, reason = notification_receive(request.read(NOTIFICATION_MAX_BYTES + 1))
     return JsonResponse({"status": "ok" if status == 200 else "rejected", "reason": reason}, status=status)

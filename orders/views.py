@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.models import Address
+from marketplace.parsing import parse_ids
 from orders import cart as carts
 from orders.enums import OrderStatus, PaymentMethod
 from orders.forms import CartAddForm, CartQuantityForm, CheckoutForm, clean_voucher_code
@@ -134,7 +135,7 @@ def cart_remove(request, item_id):
 # --- Checkout ---------------------------------------------------------------------------------
 def _selected_variant_ids(data) -> set[int]:
     """ "Buy now" (and a future per-line selection) narrows checkout to some variants; none = all."""
-    return {int(value) for value in data.getlist("variant") if value.isdigit()}
+    return parse_ids(data.getlist("variant"))
 
 
 def _shop_choices(data, shop_ids) -> dict[int, ShopChoice]:
@@ -196,7 +197,7 @@ def checkout_choices_read(request, *, shop_ids) -> CheckoutChoices:
         address=address,
         shops=_shop_choices(data, shop_ids),
         platform_voucher=clean_voucher_code(data.get("platform_voucher", "")),
-        acknowledged={int(value) for value in request.POST.getlist("defect") if value.isdigit()},
+        acknowledged=parse_ids(request.POST.getlist("defect")),
         payment_method=data.get("payment_method", PaymentMethod.COD),
     )
 
@@ -240,7 +241,7 @@ def checkout(request):
     if is_post and "line" in request.POST:
         # Exactly the lines the page showed as buyable, even if one sold out since: the engine
         # then refuses with its reason instead of the order silently shrinking.
-        shown = {int(value) for value in request.POST.getlist("line") if value.isdigit()}
+        shown = parse_ids(request.POST.getlist("line"))
         cart_lines = [line for line in cart_lines if line.variant.pk in shown]
     else:
         cart_lines = [line for line in cart_lines if line.is_available]

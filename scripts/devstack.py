@@ -139,18 +139,30 @@ def run_child(command: list[str], env: dict) -> int:
             continue  # the child got the same SIGINT; let it finish its own shutdown
 
 
+def run_environment(env: dict) -> dict:
+    """The environment of `make run`: `env` with the development defaults it leaves unset.
+
+    Every process of the Procfile (web, ws, the Celery worker that sends the emails, beat) and the
+    seeding commands get this one environment, so the addresses below follow the PORT asked for.
+    """
+    env = dict(env)
+    env.setdefault("DEBUG", "1")
+    env.setdefault("PORT", "8000")
+    # Demo pace: simulated parcels travel 720× faster and are polled every minute.
+    env.setdefault("SIMULATED_COURIER_SPEED", "720")
+    env.setdefault("TRACKING_POLL_SECONDS", "60")
+    # honcho runs daphne on PORT+100 (cmd_run); pages served on PORT open their sockets there.
+    env.setdefault("LIVE_WEBSOCKET_ORIGIN", f"ws://127.0.0.1:{int(env['PORT']) + 100}")
+    # The pages' address: links in emails, and the only origin whose pages may open those sockets
+    # (marketplace/origins.py). honcho gives each process a PORT of its own; this stays the web's.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{env['PORT']}")
+    return env
+
+
 def cmd_run() -> int:
     VAR.mkdir(parents=True, exist_ok=True)  # beat's schedule file, uploads in development
-    with services() as env:
-        env.setdefault("DEBUG", "1")
-        env.setdefault("PORT", "8000")
-        # Demo pace: simulated parcels travel 720× faster and are polled every minute.
-        env.setdefault("SIMULATED_COURIER_SPEED", "720")
-        env.setdefault("TRACKING_POLL_SECONDS", "60")
-        # honcho runs daphne on PORT+100 (below); pages served on PORT open their sockets there.
-        env.setdefault("LIVE_WEBSOCKET_ORIGIN", f"ws://127.0.0.1:{int(env['PORT']) + 100}")
-        # The pages' origin: the only one whose pages may open those sockets (marketplace/origins.py).
-        env.setdefault("SITE_URL", f"http://127.0.0.1:{env['PORT']}")
+    with services() as base_env:
+        env = run_environment(base_env)
         manage(env, "migrate", "--noinput", "-v", "0")
         # DEMO_PRODUCTS_PER_SHOP sizes the demo catalog (the launcher's own test makes a small one).
         seed_size = (
