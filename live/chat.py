@@ -13,7 +13,8 @@ they return; everything here runs (and is tested) without a WebSocket.
 Order of the checks for a message: shape, login, length, rate limit (Redis, so it holds across
 daphne processes), then one query for the session's state, the ban and the mute, then slow mode
 (Redis), then content. Content never refuses: a message with a blocked word or an off-platform
-contact (phone, WhatsApp, bank account) is saved HELD with its reason for the moderators.
+contact (phone, WhatsApp, bank account, e-mail, social handle, link: marketplace.contact_detection)
+is saved HELD with its reason for the moderators.
 
 Text is stored raw and sent as a JSON string: it is never HTML anywhere (templates escape it,
 the client sets `textContent`).
@@ -44,6 +45,7 @@ from live.models import (
     LiveMute,
     LiveSession,
 )
+from marketplace.contact_detection import find_contact
 from marketplace.models import User
 from marketplace.parsing import text_clean
 from marketplace.permissions import MODERATE_PRODUCT
@@ -314,33 +316,12 @@ def parse_event(data: Any) -> dict[str, Any]:
 
 # --- Content ------------------------------------------------------------------------------------
 
-_SEP = r"[\s\-.]*"
-# Indonesian mobile numbers: +62 / 62 / 0, then 8, then 7–11 more digits, spaces, dashes or dots
-# anywhere between them ("0812-3456-7890", "+62 812 3456 7890", "62812...").
-_PHONE = re.compile(rf"(?<!\d)(?:\+{_SEP}62|62|0){_SEP}\(?8(?:{_SEP}\)?{_SEP}\d){{7,11}}(?!\d)")
-_WHATSAPP = re.compile(r"wa\.me|whats\s*app|\bw\.?\s?a\b|\bwasap\b|\bwhatsap\b", re.IGNORECASE)
-_DIGITS = re.compile(r"\d(?:[\s\-.]*\d)+")
-_BANK_WORDS = re.compile(
-    r"\b(?:rek|rekening|no\.?\s?rek|norek|bca|bri|bni|mandiri|bsi|cimb|permata|transfer|tf)\b",
-    re.IGNORECASE,
-)
-_LONG_NUMBER = re.compile(r"(?<!\d)\d{10,16}(?!\d)")
-
-
-def _digit_runs(text: str) -> list[str]:
-    return [re.sub(r"\D", "", match) for match in _DIGITS.findall(text)]
-
 
 def find_off_platform(text: str) -> str | None:
-    """The HeldReason when the text offers a way to deal outside Lapak, else None."""
-    runs = _digit_runs(text)
-    if _WHATSAPP.search(text) and ("wa.me" in text.lower() or any(len(run) >= 6 for run in runs)):
-        return HeldReason.WHATSAPP
-    if _PHONE.search(text):
-        return HeldReason.PHONE
-    if _LONG_NUMBER.search(text) or (_BANK_WORDS.search(text) and any(len(run) >= 8 for run in runs)):
-        return HeldReason.BANK_ACCOUNT
-    return None
+    """The HeldReason when the text offers a way to deal outside Lapak, else None (the one
+    detector, marketplace.contact_detection, decides; its kinds are HeldReason values)."""
+    kind = find_contact(text)
+    return HeldReason(kind.value) if kind else None
 
 
 def find_blocked_word(text: str, words: list[str]) -> str | None:

@@ -28,9 +28,13 @@ class ChatMessageStatus(models.TextChoices):
 
 
 class HeldReason(models.TextChoices):
+    # Every marketplace.contact_detection.ContactKind is a reason too, with the same value.
     PHONE = "phone", _("Phone number")
     WHATSAPP = "whatsapp", _("WhatsApp contact")
     BANK_ACCOUNT = "bank_account", _("Bank account number")
+    EMAIL = "email", _("E-mail address")
+    SOCIAL = "social", _("Social media or messenger contact")
+    LINK = "link", _("Link to another site")
     BLOCKED_WORD = "blocked_word", _("Blocked word")
 
 
@@ -75,8 +79,8 @@ ITEM_CLAIM_OPEN_STATUSES = (ItemClaimStatus.HOLDING, ItemClaimStatus.WAITING)
 # The ready Indonesian list a shop's chat filter starts with (live.services.shop_blocked_words_seed):
 # insults and slurs common in Indonesian chat, and gambling spam. Lower case, matched as whole
 # words by the chat filter. Sellers edit their copy in the admin (a pet shop may well want
-# "anjing" back). Off-platform contact details (phone, WhatsApp, bank accounts) are not words:
-# the chat filter finds them by pattern and holds the message back.
+# "anjing" back). Off-platform contact details (phone, WhatsApp, bank accounts, e-mail, handles,
+# links) are not words: marketplace.contact_detection finds them and the message is held back.
 DEFAULT_BLOCKED_WORDS: tuple[str, ...] = (
     "anjing",
     "asu",

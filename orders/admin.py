@@ -38,7 +38,7 @@ from orders.models import (
     Shipment,
     Voucher,
 )
-from orders.reviews import review_reply
+from orders.reviews import ReviewRefused, check_reply_text, review_reply
 from orders.services import OrderTransitionNotAllowed, ShipmentInvalid, order_cancel, order_ship
 from shops.admin import ShopScopedAdminMixin, ShopScopedInlineMixin, ask_for_reason
 from shops.permissions import EDITOR_ROLES, is_platform_staff
@@ -567,6 +567,13 @@ class VoucherAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
 # The reply goes through orders.reviews.review_reply, which also refreshes the cached product page.
 
 
+def _check_reply_text(value: str) -> None:
+    try:
+        check_reply_text(value)
+    except ReviewRefused as refused:
+        raise forms.ValidationError(refused.message, code=refused.code) from refused
+
+
 @admin.register(Review)
 class ReviewAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     shop_editor_roles = EDITOR_ROLES
@@ -610,6 +617,14 @@ class ReviewAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # deleting would leave the product and shop ratings counting it
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "seller_reply":
+            # The service's own check, run as the form validates: a refusal is a form error
+            # on the reply, not an exception out of save_model.
+            field.validators = [*field.validators, _check_reply_text]
+        return field
 
     def save_model(self, request, obj, form, change):
         review_reply(review=obj, seller=request.user, text=form.cleaned_data["seller_reply"])

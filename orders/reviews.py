@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.contact_detection import contact_refusal_message, find_contact
 from marketplace.images import make_thumbnail
 from orders.enums import OrderStatus
 from orders.models import OrderItem, Review, ReviewPhoto
@@ -116,15 +117,26 @@ def _photo_create(*, review: Review, image) -> ReviewPhoto:
     return photo
 
 
-@transaction.atomic
-def review_reply(*, review: Review, seller, text: str) -> Review:
-    """The shop's public answer to a review; replying again replaces it. Only the shop's
-    owners and staff (or platform staff) may; refreshes the cached product page on commit."""
-    if not (is_platform_staff(seller) or review.shop_id in member_shop_ids(seller, EDITOR_ROLES)):
-        raise PermissionDenied("Only the shop replies to its reviews.")
+def check_reply_text(text: str) -> str:
+    """The reply as it will be shown, or ReviewRefused: not too long, and no way to deal outside
+    Lapak in it (every buyer reads the reply; marketplace.contact_detection decides)."""
     text = (text or "").strip()
     if len(text) > MAX_TEXT_LENGTH:
         raise ReviewRefused(_("The reply is too long."), code="text_too_long")
+    kind = find_contact(text)
+    if kind:
+        raise ReviewRefused(contact_refusal_message(kind), code="off_platform_contact")
+    return text
+
+
+@transaction.atomic
+def review_reply(*, review: Review, seller, text: str) -> Review:
+    """The shop's public answer to a review; replying again replaces it. Only the shop's
+    owners and staff (or platform staff) may; the text passes check_reply_text or nothing is
+    written. Refreshes the cached product page on commit."""
+    if not (is_platform_staff(seller) or review.shop_id in member_shop_ids(seller, EDITOR_ROLES)):
+        raise PermissionDenied("Only the shop replies to its reviews.")
+    text = check_reply_text(text)
     review.seller_reply = text
     review.replied_at = timezone.now() if text else None
     review.save(update_fields=["seller_reply", "replied_at"])

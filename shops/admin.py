@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from marketplace.contact_detection import validate_no_contact
 from marketplace.money import format_rupiah
 from marketplace.permissions import PlatformStaffOnlyAdminMixin
 from shops import services
@@ -157,6 +158,20 @@ class ShopScopedInlineMixin(ShopScopedAdminMixin):
 
     def object_shop_id(self, obj) -> int | None:
         return obj.shop_id
+
+
+class ContactScreenedAdminMixin:
+    """Public text a seller writes may not carry a way to deal outside Lapak (phone, WhatsApp,
+    handle, e-mail, link: marketplace.contact_detection). The form says so and saves nothing,
+    rather than publishing it or sending it to review to be rejected later."""
+
+    contact_screened_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.contact_screened_fields:
+            field.validators = [*field.validators, validate_no_contact]
+        return field
 
 
 class SellerReadOnlyAdminMixin:
@@ -408,8 +423,9 @@ class ProductImageInline(ShopScopedInlineMixin, admin.TabularInline):
         return image_tag(obj.thumbnail or obj.image)
 
 
-class ProductDefectInline(ShopScopedInlineMixin, admin.TabularInline):
+class ProductDefectInline(ContactScreenedAdminMixin, ShopScopedInlineMixin, admin.TabularInline):
     model = ProductDefect
+    contact_screened_fields = ("description",)
     fields = ("preview", "description", "photo")
     readonly_fields = ("preview",)
     extra = 0
@@ -420,9 +436,10 @@ class ProductDefectInline(ShopScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ShopScopedAdminMixin, ProductColumns, admin.ModelAdmin):
+class ProductAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, ProductColumns, admin.ModelAdmin):
     # Sellers archive rather than delete: a listing has moderation history (and, later, orders).
     seller_may_delete = False
+    contact_screened_fields = ("title", "description", "brand", "condition_notes")
 
     inlines = [ProductVariantInline, ProductImageInline, ProductDefectInline]
     list_select_related = ("shop", "category")

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
+from marketplace.contact_detection import find_contact
 from marketplace.images import make_thumbnail
 from shops.enums import PRODUCT_TRANSITIONS, ModerationAction, ProductStatus, ShopStatus
 from shops.models import (
@@ -142,6 +143,11 @@ def product_prescreen_findings(*, product: Product) -> list[str]:
         # than \b so phrases that start or end with punctuation still match.
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
             findings.append(f"Blocked word: {word}")
+    # The admin form refuses contacts already; this catches listings written any other way.
+    notes = "\n".join(defect.description for defect in product.defects.all())
+    kind = find_contact(f"{text}\n{product.condition_notes}\n{notes}")
+    if kind:
+        findings.append(f"Off-platform contact: {kind.value}")
     typical = product.category.typical_price
     # price 0 means no sellable variant yet: nothing to compare.
     if typical and product.price and product.price * 100 < typical * LOW_PRICE_RATIO_PERCENT:

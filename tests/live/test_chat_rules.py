@@ -29,6 +29,14 @@ from tests.live.factories import live_session
         ("norek 1234567890", HeldReason.BANK_ACCOUNT),
         ("transfer BRI 0123 0100 1234 567", HeldReason.BANK_ACCOUNT),
         ("1234567890123", HeldReason.BANK_ACCOUNT),
+        # Disguises (the labelled set is tests/data/contact_messages.py).
+        ("nol delapan satu dua 3456 7890", HeldReason.PHONE),
+        ("o8l2-3456-7890", HeldReason.PHONE),
+        ("0812\u200b3456\u200b7890", HeldReason.PHONE),
+        ("DM aku kak", HeldReason.SOCIAL),
+        ("budi at gmail dot com", HeldReason.EMAIL),
+        ("shopee . co . id / tokobaju", HeldReason.LINK),
+        ("resi JP1234567890 belum update", None),
         ("harganya Rp 150.000 kak", None),
         ("ukuran 38 39 40 41 42 ada?", None),
         ("cod bandung bisa? total 2.500.000", None),
@@ -122,6 +130,16 @@ def test_the_shops_people_are_not_held_for_their_own_contact(live):
     room = _room(live, live.host)
     posted = chat.chat_message_post(room=room, user=live.host, text="CS kami 0812-3456-7890")
     assert posted.is_held is False
+    posted = chat.chat_message_post(room=room, user=live.host, text="follow ig kami @butik.rina")
+    assert posted.is_held is False
+
+
+def test_a_viewer_is_held_for_a_social_handle(live):
+    viewer = UserFactory()
+    posted = chat.chat_message_post(room=_room(live, viewer), user=viewer, text="follow ig kami @butik.rina")
+    assert posted.is_held is True
+    message = ChatMessage.objects.get()
+    assert (message.status, message.held_reason) == (ChatMessageStatus.HELD, HeldReason.SOCIAL)
 
 
 def test_roles(live):

@@ -377,6 +377,10 @@ def test_blocked_word_is_held_for_moderators_only(room, viewer):
         ("chat WA 081234567890 lebih murah", HeldReason.WHATSAPP),
         ("klik wa.me/6281234567890", HeldReason.WHATSAPP),
         ("tf ke rek BCA 123 456 7890 aja", HeldReason.BANK_ACCOUNT),
+        ("nol delapan satu dua 3456 7890", HeldReason.PHONE),
+        ("email aku budi [at] yahoo", HeldReason.EMAIL),
+        ("dm ya kak", HeldReason.SOCIAL),
+        ("t.me/tokobaju", HeldReason.LINK),
     ],
 )
 def test_off_platform_contacts_are_held_and_not_broadcast(room, viewer, text, reason):

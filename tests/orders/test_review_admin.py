@@ -68,3 +68,48 @@ def test_the_change_form_only_offers_the_reply(seller_a, reviews):
     assert response.status_code == 200
     assert list(response.context["adminform"].form.fields) == ["seller_reply"]
     assert Review.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Terima kasih kak, order berikutnya WA aja ya 0812 3456 7890",
+        "Makasih! Follow ig kami @toko.a biar dapat promo",
+        "Lebih murah di tokopedia . com / toko-a",
+    ],
+)
+def test_a_reply_with_a_contact_is_a_form_error_and_nothing_is_saved(seller_a, reviews, reply, settings):
+    settings.LANGUAGE_CODE = "en"
+    review = reviews["a"]
+
+    response = seller_a.post(change_url(review), {"seller_reply": reply})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Contact details are not allowed here" in errors["seller_reply"][0]
+    review.refresh_from_db()
+    assert (review.seller_reply, review.replied_at) == ("", None)
+
+
+def test_a_reply_that_is_too_long_is_a_form_error_not_a_crash(seller_a, reviews):
+    review = reviews["a"]
+
+    response = seller_a.post(change_url(review), {"seller_reply": "bagus " * 400})
+
+    assert response.status_code == 200
+    assert "seller_reply" in response.context["adminform"].form.errors
+    review.refresh_from_db()
+    assert review.seller_reply == ""
+
+
+def test_a_reply_with_prices_and_sizes_is_saved(seller_a, reviews):
+    review = reviews["a"]
+    reply = (
+        "Terima kasih kak! Ukuran 38-42 ready lagi, harga tetap Rp 125.000. Ditunggu di live jam 19.00 ya."
+    )
+
+    response = seller_a.post(change_url(review), {"seller_reply": reply})
+
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.seller_reply == reply

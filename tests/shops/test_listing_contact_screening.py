@@ -1,0 +1,122 @@
+"""Listings are public: a seller cannot publish a phone number, handle, e-mail or link to take the
+sale off Lapak. The admin form refuses it and says why; the pre-screen flags what came another way."""
+
+import pytest
+
+from shops import services
+from shops.enums import ProductStatus
+from shops.models import ModerationEvent, Product
+from tests import factories
+from tests.shops.test_admin_scoping import (
+    PRODUCT_ADD,
+    change_url,
+    product_add_data,
+    product_change_data,
+    variant_data,
+)
+
+REFUSAL = "Contact details are not allowed here"
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def shop(db):
+    return factories.ShopFactory(name="Toko Citra", slug="citra")
+
+
+@pytest.fixture
+def seller(shop, seller_factory):
+    return seller_factory(shop, username="citra")
+
+
+@pytest.fixture
+def category(db):
+    return factories.CategoryFactory(name="Jaket")
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("description", "Flanel tebal. Nego via WA nol delapan satu dua 3456 7890"),
+        ("title", "Kemeja Flanel cek ig @toko.citra"),
+        ("condition_notes", "Mulus, tanya detail di shopee . co . id/citra"),
+        ("brand", "budi at gmail dot com"),
+    ],
+)
+def test_a_new_listing_with_a_contact_is_refused_and_nothing_is_saved(
+    client, seller, shop, category, field, text
+):
+    client.force_login(seller)
+    data = product_add_data(shop=shop, category=category, variants=[variant_data()])
+    data[field] = text
+
+    response = client.post(PRODUCT_ADD, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert REFUSAL in errors[field][0]
+    assert not Product.objects.exists()
+
+
+def test_editing_an_active_listing_to_add_a_contact_is_refused(client, seller, shop, category):
+    product = factories.active_product(shop=shop, category=category, description="Jaket parka, LD 110.")
+    client.force_login(seller)
+
+    response = client.post(change_url(product), product_change_data(product, description="dm aku kak"))
+
+    assert response.status_code == 200
+    assert REFUSAL in response.context["adminform"].form.errors["description"][0]
+    product.refresh_from_db()
+    assert (product.description, product.status) == ("Jaket parka, LD 110.", ProductStatus.ACTIVE)
+    assert not ModerationEvent.objects.exists()
+
+
+def test_a_defect_note_with_a_contact_is_refused(client, seller, shop, category):
+    client.force_login(seller)
+    data = product_add_data(shop=shop, category=category, variants=[variant_data()])
+    data.update(
+        {
+            "defects-TOTAL_FORMS": "1",
+            "defects-0-description": "noda kecil, foto di WA aja",
+            "defects-0-photo": "",
+        }
+    )
+
+    response = client.post(PRODUCT_ADD, data)
+
+    assert response.status_code == 200
+    assert not Product.objects.exists()
+    assert REFUSAL in str(response.context["inline_admin_formsets"][2].formset.errors)
+
+
+def test_a_listing_with_prices_sizes_and_measurements_saves(client, seller, shop, category):
+    client.force_login(seller)
+    data = product_add_data(shop=shop, category=category, variants=[variant_data()])
+    data["description"] = (
+        "LD 96 PB 70, ukuran 38-42. Harga Rp 125.000 (2 pcs @ 120rb). Dikirim 7/12 jam 19.00."
+    )
+    data["condition_notes"] = "Satu kancing diganti, panjang 70 cm. Kode GLW-001."
+
+    response = client.post(PRODUCT_ADD, data)
+
+    assert response.status_code == 302
+    assert Product.objects.get().is_flagged is False
+
+
+def test_prescreen_flags_a_contact_written_outside_the_admin(shop, category, seller):
+    product = factories.ProductFactory(
+        shop=shop,
+        category=category,
+        description="Bahan katun. Hubungi o8l2-3456-7890",
+        status=ProductStatus.PENDING_REVIEW,
+    )
+
+    services.product_submit(product=product, actor=seller)
+
+    product.refresh_from_db()
+    assert (product.is_flagged, product.flag_reasons) == (True, "Off-platform contact: phone")
