@@ -19,7 +19,7 @@ from live.enums import LiveStatus
 from live.models import LiveBlockedWord, LiveModerator, LiveSession, LiveSessionProduct
 from marketplace.models import User
 from marketplace.money import format_rupiah
-from shops.admin import ShopScopedAdminMixin, ShopScopedInlineMixin
+from shops.admin import ContactScreenedAdminMixin, ShopScopedAdminMixin, ShopScopedInlineMixin
 from shops.permissions import is_platform_staff, member_shop_ids
 
 HOST_ROLES = services.HOST_ROLES
@@ -85,13 +85,14 @@ class FeaturedProductInline(ShopScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(LiveSession)
-class LiveSessionAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
+class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     # The owner and the live hosts run lives; shop staff may read them.
     shop_editor_roles = HOST_ROLES
     # Sessions carry orders and chat history: they are cancelled, never deleted by sellers.
     seller_may_delete = False
 
     form = LiveSessionForm
+    contact_screened_fields = ("title", "description")
     inlines = [FeaturedProductInline]
     list_display = ("title", "status", "planned_start", "peak_viewers", "order_count", "revenue_display")
     list_select_related = ("shop",)

@@ -312,7 +312,7 @@ def apply_each(queryset, service) -> int:
 
 
 @admin.register(Shop)
-class ShopAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
+class ShopAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     # Only owners edit the shop's face; shops are opened and closed by platform staff.
     shop_editor_roles = frozenset({MemberRole.OWNER})
     seller_may_add = False
@@ -324,6 +324,7 @@ class ShopAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     actions = ["suspend_selected", "reinstate_selected"]
 
+    contact_screened_fields = ("name", "bio")
     seller_fields = ("name", "slug", "bio", "logo", "banner", "city", "accepts_cod", "cod_max_total")
 
     def get_fields(self, request, obj=None):

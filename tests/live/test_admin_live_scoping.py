@@ -409,3 +409,22 @@ def test_featured_rows_of_another_shop_cannot_be_edited_through_the_inline(clien
     b_row.refresh_from_db()
     assert (b_row.session_id, b_row.product_id) == (market.b_session.pk, market.b_product.pk)
     assert LiveSessionProduct.objects.filter(session=market.b_session).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("title", "Flanel murah, order via wa.me/6281234567890"),
+        ("description", "Yang mau titip tanya dulu di ig @andalas.thrift ya"),
+    ],
+)
+def test_a_live_cannot_be_announced_with_a_contact(client, market, field, text):
+    client.force_login(market.seller_a)
+    data = session_data(shop=market.shop_a, host=market.host_a)
+    data[field] = text
+
+    response = client.post(SESSION_ADD, data)
+
+    assert response.status_code == 200
+    assert "Contact details are not allowed here" in str(response.context["adminform"].form.errors[field])
+    assert not LiveSession.objects.filter(shop=market.shop_a, title=data["title"]).exists()

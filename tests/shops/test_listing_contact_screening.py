@@ -2,6 +2,7 @@
 sale off Lapak. The admin form refuses it and says why; the pre-screen flags what came another way."""
 
 import pytest
+from django.urls import reverse
 
 from shops import services
 from shops.enums import ProductStatus
@@ -120,3 +121,24 @@ def test_prescreen_flags_a_contact_written_outside_the_admin(shop, category, sel
 
     product.refresh_from_db()
     assert (product.is_flagged, product.flag_reasons) == (True, "Off-platform contact: phone")
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("bio", "Grosir? Chat WA nol delapan satu dua 3456 7890"),
+        ("name", "Toko Citra ig @toko.citra"),
+    ],
+)
+def test_the_shop_page_cannot_carry_a_contact(client, seller, shop, field, text):
+    client.force_login(seller)
+    before = (shop.name, shop.bio)
+    data = {"name": shop.name, "slug": shop.slug, "bio": "Batik tulis dari Solo", "city": "Solo"}
+    data[field] = text
+
+    response = client.post(reverse("admin:shops_shop_change", args=[shop.pk]), data)
+
+    assert response.status_code == 200
+    assert REFUSAL in str(response.context["adminform"].form.errors[field])
+    shop.refresh_from_db()
+    assert (shop.name, shop.bio) == before
