@@ -67,9 +67,7 @@ def review_create(*, buyer, order_item: OrderItem, rating, text: str = "", photo
         raise ReviewRefused(
             _("Add at most %(count)d photos.") % {"count": MAX_PHOTOS}, code="too_many_photos"
         )
-    text = (text or "").strip()
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ReviewRefused(_("The review is too long."), code="text_too_long")
+    text = _check_public_text(text, too_long=_("The review is too long."))
     try:
         with transaction.atomic():
             item = (
@@ -118,11 +116,16 @@ def _photo_create(*, review: Review, image) -> ReviewPhoto:
 
 
 def check_reply_text(text: str) -> str:
-    """The reply as it will be shown, or ReviewRefused: not too long, and no way to deal outside
-    Lapak in it (every buyer reads the reply; marketplace.contact_detection decides)."""
+    """The reply as it will be shown, or ReviewRefused."""
+    return _check_public_text(text, too_long=_("The reply is too long."))
+
+
+def _check_public_text(text: str, *, too_long) -> str:
+    """Review and reply text as shown, or ReviewRefused: not too long, and no way to deal outside
+    Lapak in it (every shopper reads it; marketplace.contact_detection decides)."""
     text = (text or "").strip()
     if len(text) > MAX_TEXT_LENGTH:
-        raise ReviewRefused(_("The reply is too long."), code="text_too_long")
+        raise ReviewRefused(too_long, code="text_too_long")
     kind = find_contact(text)
     if kind:
         raise ReviewRefused(contact_refusal_message(kind), code="off_platform_contact")

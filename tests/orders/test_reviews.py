@@ -118,6 +118,20 @@ def test_a_second_review_of_the_same_item_is_refused(client, product, buyer):
     assert Product.objects.get(pk=product.pk).rating_count == 1
 
 
+def test_a_review_with_a_contact_is_refused_and_nothing_written(client, product, buyer):
+    item = delivered_item(product, buyer)
+    client.force_login(buyer)
+
+    response = client.post(
+        review_url(item), {"rating": "5", "text": "Bagus! Mau grosir chat aku nol delapan satu dua 3456 7890"}
+    )
+
+    assert response.status_code == 400
+    assert "Detail kontak tidak boleh dicantumkan di sini" in response.content.decode()
+    assert Review.objects.count() == 0
+    assert Product.objects.get(pk=product.pk).rating_count == 0
+
+
 def test_six_photos_are_refused(client, product, buyer):
     item = delivered_item(product, buyer)
     client.force_login(buyer)
