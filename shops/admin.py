@@ -444,7 +444,8 @@ class ProductDefectInline(ContactScreenedAdminMixin, ShopScopedInlineMixin, admi
 class ProductAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, ProductColumns, admin.ModelAdmin):
     # Sellers archive rather than delete: a listing has moderation history (and, later, orders).
     seller_may_delete = False
-    contact_screened_fields = ("title", "description", "brand", "condition_notes")
+    # The slug is in the listing's address, shared and shown in search results.
+    contact_screened_fields = ("title", "slug", "description", "brand", "condition_notes")
 
     inlines = [ProductVariantInline, ProductImageInline, ProductDefectInline]
     list_select_related = ("shop", "category")

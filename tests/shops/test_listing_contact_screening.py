@@ -47,6 +47,7 @@ def category(db):
         ("title", "Kemeja Flanel cek ig @toko.citra"),
         ("condition_notes", "Mulus, tanya detail di shopee . co . id/citra"),
         ("brand", "budi at gmail dot com"),
+        ("slug", "kemeja-flanel-wa-081234567890"),
     ],
 )
 def test_a_new_listing_with_a_contact_is_refused_and_nothing_is_saved(
