@@ -2,7 +2,8 @@
 accounts, e-mail addresses, social handles and messenger invitations, links to other shops.
 
 One detector for every place user text is screened: live chat (live.chat holds the message for
-the moderators), listings and review replies (a form error in the admin), the listing pre-screen.
+the moderators), listings, shops, lives, vouchers, reviews and review replies (a form error), the
+listing pre-screen, users' display names and usernames (`find_contact_in_name`, a form error).
 `find_contact(text)` returns the first `ContactKind` found, or None.
 
 People who want to dodge a filter disguise the number, so the text is first brought to one
@@ -409,6 +410,32 @@ def find_contact(text: str) -> ContactKind | None:
     return None
 
 
+# --- Names --------------------------------------------------------------------------------------
+
+# A user's name shows next to every chat line and review they write, so a name is read as a
+# handle: a network named in it ("IG tokoku", "tokoku_ig") is where it points. Not "wa" ("Wa Ode"
+# is a name from Buton) nor "line" (a word): those need a number or an invitation, as anywhere.
+_NETWORK_IN_NAME = re.compile(
+    r"(?<![a-z0-9])(?:ig|insta|instagram|tiktok|fb|facebook|twitter|telegram|tele|youtube|yt)(?![a-z0-9])",
+    re.IGNORECASE,
+)
+# Usernames have no spaces: "_", "." and "-" separate their words ("wa_aja", "dm.aku").
+_NAME_SEPARATORS = re.compile(r"[_.-]+")
+
+
+def find_contact_in_name(name: str) -> ContactKind | None:
+    """The way to deal outside Lapak that a display name or username offers, or None: what
+    `find_contact` finds in it as written or with its separators read as spaces, or a social
+    network named in it."""
+    spaced = _NAME_SEPARATORS.sub(" ", name)
+    kind = find_contact(name) or find_contact(spaced)
+    if kind:
+        return kind
+    if _NETWORK_IN_NAME.search(spaced):
+        return ContactKind.SOCIAL
+    return None
+
+
 def contact_refusal_message(kind: ContactKind) -> str:
     """What a form says when it refuses text with a contact in it: the rule and why."""
     return gettext(
@@ -420,5 +447,12 @@ def contact_refusal_message(kind: ContactKind) -> str:
 def validate_no_contact(value: str) -> None:
     """A form field validator for public text (listings, replies): refuses any contact."""
     kind = find_contact(value or "")
+    if kind:
+        raise ValidationError(contact_refusal_message(kind), code="off_platform_contact")
+
+
+def validate_no_contact_in_name(value: str) -> None:
+    """A form field validator for a user's display name or username (shown with all they write)."""
+    kind = find_contact_in_name(value or "")
     if kind:
         raise ValidationError(contact_refusal_message(kind), code="off_platform_contact")

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.contact_detection import validate_no_contact_in_name
 from marketplace.models import Address, User
 
 phone_validator = RegexValidator(
@@ -19,6 +20,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(phone_validator)
+        # The display name is shown next to everything the user writes in public (chat, reviews);
+        # the phone number is private.
+        self.fields["display_name"].validators.append(validate_no_contact_in_name)
 
 
 class AddressForm(forms.ModelForm):

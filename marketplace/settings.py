@@ -270,6 +270,8 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGOUT_ON_GET = False
+# Refuses usernames that carry a contact (they are shown publicly when there is no display name).
+ACCOUNT_ADAPTER = "marketplace.adapters.AccountAdapter"
 # Login rate limits count per client address. Behind a proxy every request comes from the proxy's
 # address, so one attacker would lock everyone out: with N proxies of ours in front (nginx: 1), the
 # client is the N-th address from the right of X-Forwarded-For. 0 (default) trusts the header not at

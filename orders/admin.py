@@ -40,7 +40,7 @@ from orders.models import (
 )
 from orders.reviews import ReviewRefused, check_reply_text, review_reply
 from orders.services import OrderTransitionNotAllowed, ShipmentInvalid, order_cancel, order_ship
-from shops.admin import ShopScopedAdminMixin, ShopScopedInlineMixin, ask_for_reason
+from shops.admin import ContactScreenedAdminMixin, ShopScopedAdminMixin, ShopScopedInlineMixin, ask_for_reason
 from shops.permissions import EDITOR_ROLES, is_platform_staff
 
 # Sellers are Indonesian shops; the admin shows their orders on Jakarta time whatever the browser.
@@ -471,7 +471,7 @@ class VoucherAdminForm(forms.ModelForm):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
+class VoucherAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     """Shop vouchers for their sellers, platform vouchers (no shop) for platform staff only.
 
     A platform voucher's shop is NULL, so the mixin's `shop__in` scoping never shows it to a
@@ -483,6 +483,8 @@ class VoucherAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     shop_editor_roles = EDITOR_ROLES
 
     form = VoucherAdminForm
+    # Shoppers see the code on the voucher card and the title in their notifications.
+    contact_screened_fields = ("code", "title")
     list_display = ("code", "title", "kind", "value_display", "window", "usage", "is_active", "is_claimable")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "title")

@@ -324,7 +324,7 @@ class ShopAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelAdmi
     prepopulated_fields = {"slug": ("name",)}
     actions = ["suspend_selected", "reinstate_selected"]
 
-    contact_screened_fields = ("name", "bio")
+    contact_screened_fields = ("name", "bio", "city")
     seller_fields = ("name", "slug", "bio", "logo", "banner", "city", "accepts_cod", "cod_max_total")
 
     def get_fields(self, request, obj=None):
@@ -407,14 +407,18 @@ class BlockedWordAdmin(PlatformStaffOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("word",)
 
 
-class ProductVariantInline(ShopScopedInlineMixin, admin.TabularInline):
+class ProductVariantInline(ContactScreenedAdminMixin, ShopScopedInlineMixin, admin.TabularInline):
     model = ProductVariant
+    # Size and colour are the variant's label on the product page, the cart and the order.
+    contact_screened_fields = ("size", "color")
     fields = ("size", "color", "sku", "price", "compare_at_price", "stock", "weight_grams", "is_active")
     extra = 1
 
 
-class ProductImageInline(ShopScopedInlineMixin, admin.TabularInline):
+class ProductImageInline(ContactScreenedAdminMixin, ShopScopedInlineMixin, admin.TabularInline):
     model = ProductImage
+    # The image's alt text is in every page that shows it.
+    contact_screened_fields = ("alt_text",)
     fields = ("preview", "image", "alt_text", "position")
     readonly_fields = ("preview",)
     extra = 1
@@ -440,7 +444,8 @@ class ProductDefectInline(ContactScreenedAdminMixin, ShopScopedInlineMixin, admi
 class ProductAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, ProductColumns, admin.ModelAdmin):
     # Sellers archive rather than delete: a listing has moderation history (and, later, orders).
     seller_may_delete = False
-    contact_screened_fields = ("title", "description", "brand", "condition_notes")
+    # The slug is in the listing's address, shared and shown in search results.
+    contact_screened_fields = ("title", "slug", "description", "brand", "condition_notes")
 
     inlines = [ProductVariantInline, ProductImageInline, ProductDefectInline]
     list_select_related = ("shop", "category")

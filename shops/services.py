@@ -144,8 +144,13 @@ def product_prescreen_findings(*, product: Product) -> list[str]:
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
             findings.append(f"Blocked word: {word}")
     # The admin form refuses contacts already; this catches listings written any other way.
+    # Each image's alt text and each variant's label is read on its own, as the admin form reads
+    # it: a column of sizes put together would look like one long number.
     notes = "\n".join(defect.description for defect in product.defects.all())
-    kind = find_contact(f"{text}\n{product.condition_notes}\n{notes}")
+    pieces = [f"{text}\n{product.condition_notes}\n{notes}"]
+    pieces += product.images.exclude(alt_text="").values_list("alt_text", flat=True)
+    pieces += [variant.label for variant in product.variants.only("size", "color")]
+    kind = next(filter(None, map(find_contact, pieces)), None)
     if kind:
         findings.append(f"Off-platform contact: {kind.value}")
     typical = product.category.typical_price

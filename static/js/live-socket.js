@@ -7,11 +7,15 @@
   "use strict";
 
   var CLOSE_BANNED = 4003;
+  // The backoff starts again from 1 s only after a socket has stayed open this long: a server
+  // that accepts and then drops every socket (restarting, overloaded) is retried ever more slowly.
+  var STABLE_MS = 10000;
 
   function connect(element) {
     var handlers = {};
     var socket = null;
     var attempt = 0;
+    var stableTimer = null;
     var stopped = false;
     var lastId = parseInt(element.dataset.lastId, 10) || 0;
 
@@ -29,7 +33,10 @@
 
     function open() {
       socket = new WebSocket(url());
-      socket.addEventListener("open", function () { attempt = 0; emit("open", {}); });
+      socket.addEventListener("open", function () {
+        stableTimer = setTimeout(function () { attempt = 0; }, STABLE_MS);
+        emit("open", {});
+      });
       socket.addEventListener("message", function (frame) {
         var event;
         try { event = JSON.parse(frame.data); } catch (e) { return; }
@@ -40,6 +47,7 @@
         emit(event.type, event);
       });
       socket.addEventListener("close", function (closing) {
+        clearTimeout(stableTimer);
         if (closing.code === CLOSE_BANNED) stopped = true;
         emit("close", { code: closing.code, final: stopped });
         if (stopped) return;

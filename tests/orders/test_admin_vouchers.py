@@ -240,3 +240,31 @@ def test_staff_sees_all_and_creates_platform_vouchers(client, market, staff_user
     assert "Platform" in listing.content.decode()
     assert response.status_code == 302
     assert Voucher.objects.get(code="LAPAK1111").shop is None
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("code", "WA081234567890"),
+        ("title", "Diskon 10%, klaim via WA aja"),
+        ("title", "Follow ig @toko.andalas dulu"),
+    ],
+)
+def test_a_voucher_shoppers_would_read_a_contact_in_is_refused(client_a, market, field, text):
+    # Shoppers see the code on the voucher card and the title in their reminder that it ends.
+    response = client_a.post(VOUCHER_ADD, voucher_data(shop=market.shop_a, **{field: text}))
+
+    assert response.status_code == 200
+    assert list(errors(response)) == [field]
+    assert errors(response)[field][0].startswith("Contact details are not allowed here")
+    assert not Voucher.objects.filter(shop=market.shop_a).exclude(pk=market.a_voucher.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "title"), [("GAJIAN2026", "Gajian 25.12"), ("LEBARAN25", "Lebaran: 25rb off")]
+)
+def test_ordinary_voucher_codes_and_titles_save(client_a, market, code, title):
+    response = client_a.post(VOUCHER_ADD, voucher_data(shop=market.shop_a, code=code, title=title))
+
+    assert response.status_code == 302
+    assert Voucher.objects.get(code=code).title == title
