@@ -5,6 +5,10 @@ Numbers: ASCII digits only. `str.isdigit()` is true for "²" and "٣", which `in
 also takes "1_000", " 12 " and "12.0". A parameter either is a plain run of 0–9 within its range,
 or it is not a number at all: the caller answers 400, 404 or a form error.
 
+Redirect targets: `parse_next_url` is the one check of a `next` parameter. Django's
+`url_has_allowed_host_and_scheme` passes "true" or "0" (a relative path), which `redirect()` then
+takes for a view name to reverse: a NoReverseMatch, a 500.
+
 Text: `text_clean` is what every piece of user text from a socket goes through before it is
 stored or echoed (live.chat): PostgreSQL refuses NUL in text, and a lone UTF-16 surrogate (half
 an emoji, cut by a browser) cannot be encoded to UTF-8 to be stored or sent.
@@ -15,6 +19,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # Database ids are BIGINT (marketplace.settings DEFAULT_AUTO_FIELD): 1 .. 2**63-1.
 MAX_ID = 2**63 - 1
@@ -73,6 +78,25 @@ class IdField(StrictIntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# --- Redirect targets ---------------------------------------------------------------------------
+
+
+def parse_next_url(raw: object, *, request) -> str:
+    """`raw` if it is a URL of this site to send the visitor back to, else "".
+
+    Same host and port (get_host), no step down from https to plain http, and a path from the
+    root ("/orders/"), never a relative one: redirect() would take "true" for a view's name."""
+    if not isinstance(raw, str) or not raw:
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    if "://" not in raw and not raw.startswith("/"):
+        return ""
+    return raw
 
 
 # --- Text ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from marketplace.parsing import (
     parse_id,
     parse_ids,
     parse_int,
+    parse_next_url,
     text_clean,
 )
 
@@ -122,3 +123,26 @@ def test_cleaned_text_always_encodes_to_utf8_without_nul(raw):
     assert "\x00" not in cleaned
     cleaned.encode("utf-8")  # no lone surrogate left
     assert text_clean(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/pesanan/", "/pesanan/"),
+        ("/produk/?q=kemeja", "/produk/?q=kemeja"),
+        ("http://testserver/keranjang/", "http://testserver/keranjang/"),
+        # redirect() would take these for view names (NoReverseMatch, a 500) or a relative path.
+        ("true", ""),
+        ("0", ""),
+        ("cart", ""),
+        ("keranjang/", ""),
+        # Off the site.
+        ("//evil.example/", ""),
+        ("https://evil.example/", ""),
+        ("http://testserver:8001/", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_next_url_is_a_path_of_this_site_or_nothing(rf, raw, expected):
+    assert parse_next_url(raw, request=rf.get("/")) == expected
