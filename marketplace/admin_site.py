@@ -4,8 +4,8 @@ request through marketplace.parsing.
 Django's admin trusts three request parameters to be well formed, and answers a 500 when they
 are not (each was found by tests/marketplace/test_hostile_input.py):
 
-- an add link's `?shop=abc` is put into the form as an initial value, and the shop's autocomplete
-  widget then queries `id IN ('abc')` (ValueError);
+- an autocomplete widget (a seller's shop, a member's user) queries `id IN ('abc')` with what an
+  add link's `?shop=abc` or a posted form that failed validation held (ValueError);
 - an action posted with `_selected_action=abc` filters `pk__in=['abc']` (ValueError);
 - a date hierarchy's `?planned_start__year=99999999999999999999` overflows `datetime()`
   (OverflowError, where Django catches only ValueError).
@@ -18,7 +18,8 @@ admin cannot forget it.
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -39,27 +40,38 @@ def _field_takes(field, value: str) -> bool:
     return True
 
 
-def _initial_is_valid(model, name: str, value) -> bool:
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return True  # not the model's: the form ignores it
-    if field.is_relation:
-        if not field.concrete:
-            return True
-        field = field.target_field
-    values = value if isinstance(value, list) else [value]  # a many-to-many's "1,2" comes split
-    # Strings come from the query string; anything else was set by the ModelAdmin's own code.
-    return all(_field_takes(field, item) for item in values if isinstance(item, str))
+class _GuardedAutocomplete:
+    """An autocomplete widget that looks up only the selected values that can be ids: Django's
+    queries `id IN (...)` with whatever the query string or the posted form held."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [item for item in value if _field_takes(target, str(item))], attr)
+
+
+class GuardedAutocompleteSelect(_GuardedAutocomplete, AutocompleteSelect):
+    pass
+
+
+class GuardedAutocompleteSelectMultiple(_GuardedAutocomplete, AutocompleteSelectMultiple):
+    pass
 
 
 class InputGuardAdminMixin:
-    """Bad ids and dates in an admin request are bad input (a blank field, a message, Django's
-    own "?e=1" page), not a server error."""
+    """Bad ids and dates in an admin request are bad input (an empty field with its form error,
+    a message, Django's own "?e=1" page), not a server error."""
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        return {name: value for name, value in initial.items() if _initial_is_valid(self.model, name, value)}
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = GuardedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = GuardedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changelist_instance(self, request):
         hierarchy = self.date_hierarchy
