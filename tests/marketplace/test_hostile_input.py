@@ -60,6 +60,8 @@ HOSTILE = [
     "x" * 10_000,
     "true",
     "[]",
+    'kemeja & | ! :* <-> ( "or -',  # full-text search operators
+    "\\",
 ]
 BAD_UTF8 = "%ED%A0%BD"  # half an emoji (CESU-8): what a cut-off link sends
 
@@ -497,6 +499,19 @@ def test_the_payment_notification_refuses_what_is_not_a_notification(client, con
     if content_type == "application/json":
         assert response.json()["status"] == "rejected"
     assert not PaymentNotification.objects.exists()
+
+
+def test_the_dev_gateway_page_answers_hostile_input_without_a_server_error(market, settings):
+    # Off in production (and so in the crawl above): its page and buttons, with DEBUG on.
+    settings.DEBUG, settings.PAYMENT_GATEWAY = True, "dev"
+    crawler = Crawler(market, "buyer")
+    route = next(route for route in all_routes() if route.name == "dev_gateway")
+    for turn, url in enumerate(real_urls(route, market) + hostile_urls(route, market, 0)):
+        crawler.ask("get", f"{url}?{hostile_query(QUERY_PARAMETERS, turn)}")
+        crawler.ask("post", url, {"outcome": HOSTILE[turn % len(HOSTILE)]})
+        crawler.ask("post", url, {})
+    assert crawler.served == {real_urls(route, market)[0]}
+    assert not crawler.failures, "\n".join(crawler.failures)
 
 
 # --- The admin's changelists, one parameter at a time --------------------------------------------
