@@ -19,6 +19,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,6 +139,7 @@ FORM_FIELDS = [
     "post",
 ]
 FILE_FIELDS = ["photos", "avatar", "image", "photo"]
+HTMX = {"HX-Request": "true"}
 
 # Converter name → hostile path values it lets through (reverse of what it matches).
 HOSTILE_PATH = {
@@ -373,8 +375,12 @@ def hostile_body(turn: int) -> dict:
     body = {name: HOSTILE[(turn + index) % len(HOSTILE)] for index, name in enumerate(FORM_FIELDS)}
     body["line"] = [HOSTILE[turn % len(HOSTILE)], "1"]
     for name in FILE_FIELDS:
-        body[name] = SimpleUploadedFile("photo.jpg", b"<?php not an image", content_type="image/jpeg")
+        body[name] = _not_an_image()
     return body
+
+
+def _not_an_image() -> SimpleUploadedFile:
+    return SimpleUploadedFile("photo.jpg", b"<?php not an image", content_type="image/jpeg")
 
 
 # --- The crawl -----------------------------------------------------------------------------------
@@ -437,7 +443,9 @@ def test_no_url_answers_hostile_get_requests_with_a_server_error(market, role):
         for url in real_urls(route, market):
             crawler.ask("get", url)
             crawler.ask("get", f"{url}?{market.query}")
-            crawler.ask("get", f"{url}?{hostile_query(QUERY_PARAMETERS, turn)}")
+            crawler.ask(
+                "get", f"{url}?{hostile_query(QUERY_PARAMETERS, turn)}", headers=HTMX if turn % 2 else None
+            )
             turn += 1
         for url in hostile_urls(route, market, turn):
             crawler.ask("get", url)
@@ -455,6 +463,8 @@ def test_no_url_answers_empty_or_hostile_posts_with_a_server_error(market, role)
         for url in real_urls(route, market)[:1]:
             crawler.ask("post", url, {})
             crawler.ask("post", url, hostile_body(turn))
+            # The same from htmx: pages answer it with fragments of their own.
+            crawler.ask("post", url, hostile_body(turn + 1), headers=HTMX)
             turn += 1
     assert not crawler.failures, "\n".join(crawler.failures)
 
@@ -476,7 +486,7 @@ RAW_BODIES = [
 ]
 
 
-@pytest.mark.parametrize("role", ["anonymous", "buyer"])
+@pytest.mark.parametrize("role", ["anonymous", "buyer", "seller"])
 def test_no_url_answers_a_body_that_is_not_a_form_with_a_server_error(market, role):
     crawler = Crawler(market, role)
     bodies = itertools.cycle(RAW_BODIES)
@@ -562,7 +572,10 @@ def _admin_form_body(response, turn: int) -> dict:
             f"{formset.prefix}-MIN_NUM_FORMS": "0",
             f"{formset.prefix}-MAX_NUM_FORMS": next(values),
         }
-        body |= {f"{formset.prefix}-0-{name}": next(values) for name in formset.empty_form.fields}
+        for name, field in formset.empty_form.fields.items():
+            body[f"{formset.prefix}-0-{name}"] = (
+                _not_an_image() if isinstance(field, forms.FileField) else next(values)
+            )
     body["_save"] = "Save"
     return body
 
