@@ -552,6 +552,13 @@ def test_no_admin_changelist_answers_a_hostile_parameter_with_a_server_error(mar
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         for name in _changelist_parameters(model_admin, request):
             crawler.ask("get", f"{url}?{quote(name)}={next(values)}")
+        for field_name in model_admin.get_autocomplete_fields(request):
+            # The autocomplete endpoint with a real field, hostile search text and page.
+            crawler.ask(
+                "get",
+                f"/admin/autocomplete/?app_label={model._meta.app_label}&model_name={model._meta.model_name}"
+                f"&field_name={field_name}&term={next(values)}&page={next(values)}",
+            )
         actions = list(model_admin.get_actions(request))
         for action in actions:
             selected = [next(posted), "1"]
