@@ -67,3 +67,15 @@ def test_odd_query_strings_are_served(caplog, query):
 
     assert accepted is True
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+def test_a_session_cookie_holding_a_nul_connects_as_an_anonymous_viewer(caplog, settings):
+    # The room's socket reads the session like a page: a key with a NUL was a DataError.
+    session = live_session(status=LiveStatus.LIVE)
+    cookie = f'{settings.SESSION_COOKIE_NAME}="\\000abcdefghij"'.encode()
+
+    with caplog.at_level(logging.WARNING):
+        accepted = async_to_sync(_outcome)(session.pk, cookie)
+
+    assert accepted is True
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []

@@ -524,6 +524,32 @@ def test_the_dev_gateway_page_answers_hostile_input_without_a_server_error(marke
     assert not crawler.failures, "\n".join(crawler.failures)
 
 
+# Cookie values, as the header carries them: Django's cookie parser unquotes octal escapes.
+HOSTILE_COOKIES = ['"\\000abcdefghij"', '"\\377\\376abcdefgh"', "²" * 10, "x" * 4000, "'; --"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "buyer"])
+def test_no_url_answers_hostile_cookies_with_a_server_error(market, role, settings):
+    # The session, CSRF and language cookies, and one the site does not set.
+    names = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, "cart"]
+    crawler = Crawler(market, role)
+    cookies = itertools.cycle(itertools.product(names, HOSTILE_COOKIES))
+    for route in sorted(all_routes(), key=_destructive):
+        for url in real_urls(route, market)[:1]:
+            name, value = next(cookies)
+            crawler.ask("get", url, headers={"cookie": f"{name}={value}"})
+            crawler.ask("post", url, {"next": "/"}, headers={"cookie": f"{name}={value}"})
+    assert not crawler.failures, "\n".join(crawler.failures)
+
+
+def test_a_session_cookie_holding_a_nul_is_a_new_visitor(client, settings):
+    # Taken for a session key and looked up in PostgreSQL, which refuses NUL: a 500 on every page.
+    response = client.get("/", headers={"cookie": f'{settings.SESSION_COOKIE_NAME}="\\000abcdefghij"'})
+
+    assert response.status_code == 200
+    assert response.context["user"].is_authenticated is False
+
+
 # --- The admin's changelists, one parameter at a time --------------------------------------------
 
 
