@@ -155,6 +155,7 @@ class Market:
     users: dict
     values: dict  # path keyword → real values
     query: str  # a plausible query string, so pages that need one are crawled past their checks
+    form_ids: dict  # real ids for the forms' id fields, so the rest of a form is read too
 
 
 @pytest.fixture
@@ -241,7 +242,13 @@ def market(settings):
     }
     query = f"variant={variant.pk}&product={product.pk}&q=kemeja&page=1&tab=dikirim&status=to_ship"
     del returned, review
-    return Market(users={"buyer": buyer, "seller": seller, "staff": staff}, values=values, query=query)
+    form_ids = {"variant": variant.pk, "product": product.pk, "address": address.pk, "line": [variant.pk]}
+    return Market(
+        users={"buyer": buyer, "seller": seller, "staff": staff},
+        values=values,
+        query=query,
+        form_ids=form_ids,
+    )
 
 
 # --- The URLs ------------------------------------------------------------------------------------
@@ -465,6 +472,12 @@ def test_no_url_answers_empty_or_hostile_posts_with_a_server_error(market, role)
             crawler.ask("post", url, hostile_body(turn))
             # The same from htmx: pages answer it with fragments of their own.
             crawler.ask("post", url, hostile_body(turn + 1), headers=HTMX)
+            # And from the console's script, which asks for JSON.
+            crawler.ask("post", url, hostile_body(turn + 2), headers={"accept": "application/json"})
+            # Real ids, hostile everything else: past the id checks to the numbers and the text.
+            crawler.ask(
+                "post", url, hostile_body(turn + 3) | market.form_ids, headers=HTMX if turn % 2 else {}
+            )
             turn += 1
     assert not crawler.failures, "\n".join(crawler.failures)
 
