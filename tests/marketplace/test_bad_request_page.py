@@ -1,4 +1,4 @@
-"""A 400 is a page of the site, in its layout and the visitor's language, whatever refused the
+"""A 400 (and a 404) is a page of the site, in its layout and the visitor's language, whatever refused the
 request: a NUL in a parameter (RejectNullCharactersMiddleware renders templates/400.html), a
 form body Django cannot parse or a redirect too long (Django's handler400 renders the same
 template, with the request, since Django 5.x)."""
@@ -58,3 +58,15 @@ def test_a_redirect_too_long_to_follow_is_a_400_page(client):
 
     assert response.status_code == 400
     assert f"<h1>{TITLE_ID}</h1>" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/tidak-ada/", "/toko/tidak-ada/", "/pesanan/LPK-0/", "/live/424242/"])
+def test_a_page_that_does_not_exist_is_the_sites_404_page_in_indonesian(client, url):
+    # Django's own was a bare English "Not Found".
+    client.force_login(UserFactory(username="sari"))
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+    assert "<h1>Halaman tidak ditemukan</h1>" in response.content.decode()
