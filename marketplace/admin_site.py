@@ -45,7 +45,9 @@ class _GuardedAutocomplete:
     queries `id IN (...)` with whatever the query string or the posted form held."""
 
     def optgroups(self, name, value, attr=None):
-        target = self.field.target_field
+        remote = self.field.remote_field  # the field Django's optgroups filters on, as it finds it
+        options = remote.model._meta
+        target = options.get_field(getattr(remote, "field_name", None) or options.pk.name)
         return super().optgroups(name, [item for item in value if _field_takes(target, str(item))], attr)
 
 

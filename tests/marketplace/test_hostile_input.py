@@ -734,3 +734,18 @@ def test_a_date_hierarchy_out_of_range_is_the_admins_bad_filter_page(market, cli
     response = client.get(f"/admin/live/livesession/?{query}")
 
     assert (response.status_code, response.url) == (302, "/admin/live/livesession/?e=1")
+
+
+def test_a_many_to_many_autocomplete_looks_up_only_ids(db):
+    # No admin has one today; the widget the guard gives them must not fail either.
+    from django.contrib.auth.models import Group, Permission
+
+    from marketplace.admin_site import GuardedAutocompleteSelectMultiple
+
+    permission = Permission.objects.order_by("pk").first()
+    widget = GuardedAutocompleteSelectMultiple(Group._meta.get_field("permissions"), admin.site)
+    widget.choices = forms.ModelMultipleChoiceField(Permission.objects.all()).choices
+
+    options = widget.optgroups("permissions", ["abc", "1.5", str(permission.pk)])
+
+    assert [option["value"] for option in options[0][1]] == [permission.pk]
