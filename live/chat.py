@@ -20,7 +20,6 @@ Text is stored raw and sent as a JSON string: it is never HTML anywhere (templat
 the client sets `textContent`).
 """
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -47,7 +46,7 @@ from live.models import (
 )
 from marketplace.contact_detection import find_contact
 from marketplace.models import User
-from marketplace.parsing import text_clean
+from marketplace.parsing import json_is_deeper_than, parse_json, text_clean
 from marketplace.permissions import MODERATE_PRODUCT
 from shops.enums import MemberRole
 from shops.models import ShopMember
@@ -233,37 +232,11 @@ def check_frame_size(text: str) -> None:
         raise FrameTooLarge()
 
 
-_JSON_SYNTAX = re.compile(r'[\[\]{}"\\]')
-
-
 def check_frame_depth(text: str) -> None:
     """Refuses JSON nested deeper than MAX_FRAME_DEPTH before json.loads sees it: a frame of
-    "[[[[…" recurses once per bracket (a RecursionError, which closed the socket with 1011). One
-    pass over the brackets, quotes and backslashes, skipping those inside strings."""
-    if text.count("[") + text.count("{") <= MAX_FRAME_DEPTH:
-        return
-    depth, in_string, escaped_at = 0, False, -1
-    for match in _JSON_SYNTAX.finditer(text):
-        char, at = match.group(), match.start()
-        if at == escaped_at:
-            continue
-        if in_string:
-            if char == "\\":
-                escaped_at = at + 1
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_FRAME_DEPTH:
-                raise EventInvalid()
-        elif char in "]}":
-            depth -= 1
-
-
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not JSON")  # NaN and Infinity, which json.loads takes by default
+    "[[[[…" recurses once per bracket (a RecursionError, which closed the socket with 1011)."""
+    if json_is_deeper_than(text, MAX_FRAME_DEPTH):
+        raise EventInvalid()
 
 
 def _clean_strings(value: Any) -> Any:
@@ -287,7 +260,7 @@ def event_from_frame(text: str | None) -> dict[str, Any]:
     check_frame_size(text)
     check_frame_depth(text)
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = parse_json(text, max_depth=MAX_FRAME_DEPTH)
     except ValueError:  # JSONDecodeError, and integers of more than 4300 digits
         raise EventInvalid() from None
     return parse_event(_clean_strings(data))

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,7 @@ from live import chat, claims, console_views, selectors, services, state
 from live.enums import ITEM_CLAIM_OPEN_STATUSES
 from live.models import ItemClaim, LiveSession
 from live.presence import viewer_counts
+from marketplace.parsing import parse_next_url
 from shops.models import Product
 
 
@@ -116,12 +117,7 @@ def _countdown(seconds: int) -> str:
 
 
 def _back(request, session: LiveSession):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(session.get_absolute_url())
+    return redirect(parse_next_url(request.POST.get("next"), request=request) or session.get_absolute_url())
 
 
 @require_POST

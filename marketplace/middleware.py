@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -20,7 +20,8 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
 
 class RejectNullCharactersMiddleware:
-    """400 for a request whose path, query or form fields hold a NUL character.
+    """400, the site's page (templates/400.html, which Django's own handler400 renders too), for a
+    request whose path, query or form fields hold a NUL character.
 
     PostgreSQL refuses NUL in text, so any such parameter that reaches a query (an order number in
     the path, a checkout's idempotency key, a voucher code) was a 500. Django's form fields refuse
@@ -34,7 +35,7 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or _holds_nul(request.GET) or _holds_nul(request.POST):
-            return HttpResponseBadRequest("NUL characters are not allowed.", content_type="text/plain")
+            return render(request, "400.html", status=400)
         return self.get_response(request)
 
 

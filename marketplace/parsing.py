@@ -5,16 +5,28 @@ Numbers: ASCII digits only. `str.isdigit()` is true for "²" and "٣", which `in
 also takes "1_000", " 12 " and "12.0". A parameter either is a plain run of 0–9 within its range,
 or it is not a number at all: the caller answers 400, 404 or a form error.
 
+Redirect targets: `parse_next_url` is the one check of a `next` parameter. Django's
+`url_has_allowed_host_and_scheme` passes "true" or "0" (a relative path), which `redirect()` then
+takes for a view name to reverse: a NoReverseMatch, a 500.
+
+JSON: `parse_json` decodes a body or frame from outside with its nesting bounded first: json.loads
+recurses once per "[" and raises RecursionError (not ValueError) on "[[[[…", which every caller
+that caught ValueError answered with a 500 (the payment notification endpoint) or a 1011 close
+(the room's socket, live.chat).
+
 Text: `text_clean` is what every piece of user text from a socket goes through before it is
 stored or echoed (live.chat): PostgreSQL refuses NUL in text, and a lone UTF-16 surrogate (half
 an emoji, cut by a browser) cannot be encoded to UTF-8 to be stored or sent.
 """
 
+import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # Database ids are BIGINT (marketplace.settings DEFAULT_AUTO_FIELD): 1 .. 2**63-1.
 MAX_ID = 2**63 - 1
@@ -73,6 +85,69 @@ class IdField(StrictIntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# --- Redirect targets ---------------------------------------------------------------------------
+
+
+def parse_next_url(raw: object, *, request) -> str:
+    """`raw` if it is a URL of this site to send the visitor back to, else "".
+
+    Same host and port (get_host), no step down from https to plain http, and a path from the
+    root ("/orders/"), never a relative one: redirect() would take "true" for a view's name."""
+    if not isinstance(raw, str) or not raw:
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    if "://" not in raw and not raw.startswith("/"):
+        return ""
+    return raw
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+_JSON_SYNTAX = re.compile(r'[\[\]{}"\\]')
+
+
+def json_is_deeper_than(text: str, max_depth: int) -> bool:
+    """Whether JSON `text` nests arrays and objects more than `max_depth` deep: one pass over the
+    brackets, quotes and backslashes, skipping those inside strings (no decoding)."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return False
+    depth, in_string, escaped_at = 0, False, -1
+    for match in _JSON_SYNTAX.finditer(text):
+        char, at = match.group(), match.start()
+        if at == escaped_at:
+            continue
+        if in_string:
+            if char == "\\":
+                escaped_at = at + 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > max_depth:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity, which json.loads takes by default
+
+
+def parse_json(raw: str | bytes, *, max_depth: int) -> Any:
+    """The JSON value of `raw`; ValueError for anything else: bytes that are not UTF-8, broken
+    JSON, NaN or Infinity, integers of more than 4300 digits, nesting deeper than `max_depth`."""
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw  # UnicodeDecodeError is a ValueError
+    if json_is_deeper_than(text, max_depth):
+        raise ValueError(f"JSON nested deeper than {max_depth}")
+    return json.loads(text, parse_constant=_refuse_constant)
 
 
 # --- Text ---------------------------------------------------------------------------------------

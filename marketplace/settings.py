@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",  # first, so `runserver` is the ASGI one
-    "django.contrib.admin",
+    "marketplace.apps.LapakAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -122,7 +122,7 @@ CACHES = {
     }
 }
 # Sessions live in PostgreSQL (losing Redis logs nobody out); the cache only speeds reads.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "marketplace.sessions"  # cached_db, taking only keys it makes
 
 # RedisChannelLayer: with each room's fan-out in its process (live/local_room.py) the two
 # channels-redis layers measure alike (docs/benchmarks.md, live_room), and only this one tells a

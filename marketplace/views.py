@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +10,7 @@ from live import selectors as live_selectors
 from marketplace import services
 from marketplace.forms import AddressForm, ProfileForm
 from marketplace.models import Address
+from marketplace.parsing import parse_next_url
 from shops import selectors
 from shops.fragments import cached_fragment
 
@@ -61,12 +61,7 @@ def profile(request):
 
 def _safe_next(request) -> str:
     """Where to go after saving (the checkout sends the buyer here and wants them back)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
+    return parse_next_url(request.POST.get("next") or request.GET.get("next"), request=request)
 
 
 def _address_form_page(request, *, address=None):

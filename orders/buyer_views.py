@@ -14,12 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marketplace.images import sanitize_image
+from marketplace.parsing import parse_next_url
 from orders import returns, reviews, selectors, services, wallet
 from orders.enums import OrderStatus
 from orders.models import Order, Voucher
@@ -233,11 +233,7 @@ def voucher_wallet(request):
 
 @require_POST
 def voucher_claim(request, voucher_id):
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("voucher_wallet")
+    next_url = parse_next_url(request.POST.get("next"), request=request) or reverse("voucher_wallet")
     if not request.user.is_authenticated:
         # Back where the Klaim button was; the claim itself needs a fresh POST with its token.
         return redirect_to_login(next_url)

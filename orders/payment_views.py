@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marketplace.parsing import MAX_ID, parse_int
+from marketplace.parsing import MAX_ID, parse_int, parse_json
 from orders import payments
 from orders.enums import PaymentStatus
 from orders.models import Checkout, Payment
@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 # A Midtrans notification is about 1 KB; anything much larger is not one.
 NOTIFICATION_MAX_BYTES = 16 * 1024
+# It is flat but for a few lists of objects (va_numbers, payment_amounts).
+NOTIFICATION_MAX_DEPTH = 8
 
 
 @login_required
@@ -51,8 +53,8 @@ def notification_receive(raw: bytes) -> tuple[int, str]:
     if len(raw) > NOTIFICATION_MAX_BYTES:
         return 413, "body too large"
     try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        payload = parse_json(raw, max_depth=NOTIFICATION_MAX_DEPTH)
+    except ValueError:  # UnicodeDecodeError included
         return 400, "body is not JSON"
     try:
         outcome = payment_handle_notification(payload=payload)

@@ -12,12 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.models import Address
-from marketplace.parsing import parse_ids
+from marketplace.parsing import parse_ids, parse_next_url
 from orders import cart as carts
 from orders.enums import OrderStatus, PaymentMethod
 from orders.forms import CartAddForm, CartQuantityForm, CheckoutForm, clean_voucher_code
@@ -36,13 +35,7 @@ def _first_error(form) -> str:
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    # Same host and port (get_host), and no step down from https to plain http.
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return parse_next_url(request.POST.get("next"), request=request) or fallback
 
 
 # --- Cart -------------------------------------------------------------------------------------

@@ -10,9 +10,12 @@ from marketplace.parsing import (
     MAX_ID,
     IdField,
     StrictIntegerField,
+    json_is_deeper_than,
     parse_id,
     parse_ids,
     parse_int,
+    parse_json,
+    parse_next_url,
     text_clean,
 )
 
@@ -122,3 +125,50 @@ def test_cleaned_text_always_encodes_to_utf8_without_nul(raw):
     assert "\x00" not in cleaned
     cleaned.encode("utf-8")  # no lone surrogate left
     assert text_clean(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/pesanan/", "/pesanan/"),
+        ("/produk/?q=kemeja", "/produk/?q=kemeja"),
+        ("http://testserver/keranjang/", "http://testserver/keranjang/"),
+        # redirect() would take these for view names (NoReverseMatch, a 500) or a relative path.
+        ("true", ""),
+        ("0", ""),
+        ("cart", ""),
+        ("keranjang/", ""),
+        # Off the site.
+        ("//evil.example/", ""),
+        ("https://evil.example/", ""),
+        ("http://testserver:8001/", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_next_url_is_a_path_of_this_site_or_nothing(rf, raw, expected):
+    assert parse_next_url(raw, request=rf.get("/")) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 5000 + b"]" * 5000,  # json.loads: RecursionError, not ValueError
+        '{"a": ' * 40 + "1" + "}" * 40,
+        b"\xff\xfe",
+        b"NaN",
+        b"[Infinity]",
+        b"1" * 5000,
+        b'{"a": ',
+    ],
+)
+def test_json_too_deep_or_not_json_is_a_value_error(raw):
+    with pytest.raises(ValueError):  # noqa: PT011 - the one exception callers catch
+        parse_json(raw, max_depth=32)
+
+
+def test_brackets_inside_strings_are_not_nesting():
+    text = '{"text": "[[[[[[[[[[ {{{{ \\" [[[["}'
+    assert parse_json(text, max_depth=1) == {"text": '[[[[[[[[[[ {{{{ " [[[['}
+    assert json_is_deeper_than('[[["x"]]]', 2) is True
+    assert json_is_deeper_than('[[["x"]]]', 3) is False
