@@ -174,6 +174,17 @@ LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=2.0)
 LIVE_VIDEO_BACKEND = env("LIVE_VIDEO_BACKEND", default="live.video.PeerToPeerSignalling")
 # Peer to peer, the host's uplink carries one copy of the video per viewer: this many at most.
 LIVE_P2P_MAX_VIEWERS = env.int("LIVE_P2P_MAX_VIEWERS", default=20)
+# Error reports go to Sentry only when a DSN is given; without one sentry_sdk is not even imported.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from marketplace.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 # How long /readyz waits for each server (marketplace/health.py); they are asked side by side.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 # STUN/TURN for browsers behind NAT, a JSON list of {urls, username?, credential?}; none by default.
