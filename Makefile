@@ -8,7 +8,7 @@ LOCKS := requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint types format lock chromium bench bench-flash bench-live messages clean
+.PHONY: help run test lint format lock chromium bench bench-flash bench-live messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,13 +22,15 @@ $(STAMP): $(LOCKS)
 run: $(STAMP) ## Bring up the whole site with demo data on http://127.0.0.1:8000/
 	$(PY) scripts/devstack.py run
 
-test: $(STAMP) chromium ## Run lint, the migration check and the whole test suite (browser tests included)
+test: $(STAMP) chromium ## Run lint, types, the migration check and the whole test suite (browser tests included)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) scripts/devstack.py test $(ARGS)
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, mypy on the modules pyproject.toml lists
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 lock: ## Re-pin requirements.txt and requirements-dev.txt from the .in files (fresh virtualenvs)
 	rm -rf var/lock
