@@ -2,30 +2,45 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+# Every target installs the dev lock (which includes the production one, requirements.txt): a
+# change to either file reinstalls.
+LOCKS := requirements.txt requirements-dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format chromium bench bench-flash bench-live messages clean
+.PHONY: help run test lint format lock chromium bench bench-flash bench-live messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt
+$(STAMP): $(LOCKS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 run: $(STAMP) ## Bring up the whole site with demo data on http://127.0.0.1:8000/
 	$(PY) scripts/devstack.py run
 
-test: $(STAMP) chromium ## Run lint, the migration check and the whole test suite (browser tests included)
+test: $(STAMP) chromium ## Run lint, types, the migration check and the whole test suite (browser tests included)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) scripts/devstack.py test $(ARGS)
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, mypy on the modules pyproject.toml lists
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+lock: ## Re-pin requirements.txt and requirements-dev.txt from the .in files (fresh virtualenvs)
+	rm -rf var/lock
+	$(PYTHON) -m venv var/lock/prod
+	var/lock/prod/bin/pip install --quiet -r requirements.in
+	var/lock/prod/bin/pip freeze > requirements.txt
+	$(PYTHON) -m venv var/lock/dev
+	var/lock/dev/bin/pip install --quiet -r requirements-dev.in -c requirements.txt
+	{ echo "-r requirements.txt"; var/lock/dev/bin/pip freeze | grep -vxFf requirements.txt; } > requirements-dev.txt
+	rm -rf var/lock
 
 format: $(STAMP) ## Format the code
 	$(VENV)/bin/ruff format .

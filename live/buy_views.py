@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from live import deals, selectors, state
 from live.checkout import live_checkout_place
@@ -66,13 +67,9 @@ class LiveItem:
         return self.product.card_images[0] if self.product.card_images else None
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _in_dialog(request) -> bool:
     """The room opens this page in a <dialog> with hx-get; its forms say so when they post back."""
-    if not _is_htmx(request):
+    if not request.htmx:
         return False
     return request.method == "GET" or request.POST.get("in_dialog") == "1"
 
@@ -227,7 +224,7 @@ def _reason(refusal: Exception) -> str:
 def _render(request, template: str, context: dict, *, status: int = 200):
     """The fragment alone for htmx (status 200: htmx swaps only successful answers), else the
     full page around it."""
-    if _is_htmx(request):
+    if request.htmx:
         return render(request, template, context)
     return render(request, "live/buy.html", {**context, "fragment": template}, status=status)
 
@@ -250,7 +247,7 @@ def _placed(request, session: LiveSession, checkout: Checkout):
     """The full page goes to the order's page (payment instructions, the gateway); the dialog
     shows the order with links that open the full pages."""
     done_url = reverse("checkout_done", args=[checkout.pk])
-    if not _is_htmx(request):
+    if not request.htmx:
         return redirect(done_url)
     if not _in_dialog(request):
         response = HttpResponse(status=204)
@@ -273,13 +270,14 @@ def _placed(request, session: LiveSession, checkout: Checkout):
 def _to_login(request):
     """Back here after logging in. In the room's dialog, the whole page goes to the login."""
     response = redirect_to_login(request.get_full_path())
-    if _is_htmx(request):
+    if request.htmx:
         answer = HttpResponse(status=204)
         answer["HX-Redirect"] = response.url
         return answer
     return response
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def live_buy(request, session_id):
     session = _visible_session(session_id)

@@ -73,10 +73,11 @@ class StrictIntegerField(forms.IntegerField):
         if not (text.isascii() and text.isdecimal()):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         digits = text.lstrip("0") or "0"
-        if len(digits) > len(str(self.max_value)):
+        max_value = self.max_value  # always given (__init__); typed optional by IntegerField
+        if max_value is not None and len(digits) > len(str(max_value)):
             # Too large whatever it is, and not worth an int() of a million digits: the range
             # validator refuses it with its own message.
-            return self.max_value + 1
+            return max_value + 1
         return int(digits)  # the range validators check min_value..max_value
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "channels",
     "csp",
+    "django_htmx",
     "marketplace",
     "shops",
     "orders",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # request.htmx: whether htmx asked (HX-Request), for views that answer it with a fragment.
+    "django_htmx.middleware.HtmxMiddleware",
     # Last, so its 400 still gets the security headers above.
     "marketplace.middleware.RejectNullCharactersMiddleware",
 ]
@@ -171,6 +174,19 @@ LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=2.0)
 LIVE_VIDEO_BACKEND = env("LIVE_VIDEO_BACKEND", default="live.video.PeerToPeerSignalling")
 # Peer to peer, the host's uplink carries one copy of the video per viewer: this many at most.
 LIVE_P2P_MAX_VIEWERS = env.int("LIVE_P2P_MAX_VIEWERS", default=20)
+# Error reports go to Sentry only when a DSN is given; without one sentry_sdk is not even imported.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from marketplace.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# How long /readyz waits for each server (marketplace/health.py); they are asked side by side.
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 # STUN/TURN for browsers behind NAT, a JSON list of {urls, username?, credential?}; none by default.
 LIVE_ICE_SERVERS = env.json("LIVE_ICE_SERVERS", default=[])
 
@@ -324,7 +340,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

@@ -8,6 +8,7 @@ from marketplace import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("akun/", include("allauth.urls")),
     path("akun/profil/", include("marketplace.account_urls")),

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from marketplace.models import Address
 from marketplace.parsing import parse_ids, parse_next_url
@@ -24,10 +25,6 @@ from orders.models import Cart, CartItem, Checkout
 from orders.selectors import checkout_get_for_buyer
 from orders.services import CheckoutError, Line, ShopChoice, checkout_place, checkout_quote
 from shops.models import ProductVariant
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _first_error(form) -> str:
@@ -55,7 +52,7 @@ def cart(request):
 def _cart_response(request):
     """After a cart change: the new cart body for htmx (with the header count, out of band),
     or a redirect back to the cart page."""
-    if _is_htmx(request):
+    if request.htmx:
         return render(request, "orders/_cart_body.html", {**_cart_context(request), "swap_count": True})
     return redirect("cart")
 
@@ -98,6 +95,7 @@ def _own_cart(request) -> Cart:
     return cart
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def cart_update(request, item_id):
     cart = _own_cart(request)
@@ -114,6 +112,7 @@ def cart_update(request, item_id):
     return _cart_response(request)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def cart_remove(request, item_id):
     cart = _own_cart(request)
@@ -215,6 +214,7 @@ def checkout_form_context(chosen: CheckoutChoices, *, quote, images, error: str)
     }
 
 
+@vary_on_headers("HX-Request")
 @login_required
 def checkout(request):
     is_post = request.method == "POST"
@@ -280,7 +280,7 @@ def checkout(request):
     images = {line.variant.pk: line.image for line in cart_lines}
     context = checkout_form_context(chosen, quote=quote, images=images, error=error)
     context["selected"] = sorted(selected)
-    template = "orders/_checkout_form.html" if _is_htmx(request) else "orders/checkout.html"
+    template = "orders/_checkout_form.html" if request.htmx else "orders/checkout.html"
     return render(request, template, context)
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from shops import selectors, services
 from shops.filters import ProductFilter, ShopProductFilter
@@ -149,12 +150,13 @@ def shop_detail(request, slug):
 
 
 def _follow_response(request, shop, *, is_following):
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         shop.refresh_from_db(fields=["follower_count"])
         return render(request, "shops/_follow.html", {"shop": shop, "is_following": is_following})
     return redirect("shop_detail", slug=shop.slug)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def shop_follow(request, slug):
     shop = _get_shop_or_404(slug)
@@ -166,6 +168,7 @@ def shop_follow(request, slug):
     return _follow_response(request, shop, is_following=True)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def shop_unfollow(request, slug):
     shop = _get_shop_or_404(slug)
