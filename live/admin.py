@@ -172,9 +172,27 @@ class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.Mo
         return initial
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.session_after_first_schedule(session=obj)
+        if change:
+            # Status never comes from the form (see the module's docstring): what is left is a
+            # plain save of what the form checked with the services' own checks.
+            super().save_model(request, obj, form, change)
+            return
+        # Scheduling is more than a form save (the shop's first session seeds its blocked words):
+        # the service does it. Its checks are the form's, so a refusal here would be a bug. The
+        # featured products are the inline's, saved next into `obj`, the form's own instance.
+        session = services.session_schedule(
+            shop=obj.shop,
+            host=obj.host,
+            actor=request.user,
+            title=obj.title,
+            description=obj.description,
+            planned_start=obj.planned_start,
+            cover=obj.cover,
+            slow_mode_seconds=obj.slow_mode_seconds,
+        )
+        for field in LiveSession._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(session, field.attname))
+        obj._state.adding, obj._state.db = False, session._state.db
 
     # --- The host console (a page of the site, not of the admin) -------------------------------
 

@@ -85,6 +85,8 @@ def session_schedule(
     planned_start: datetime,
     products: Sequence[Product] = (),
     description: str = "",
+    cover=None,
+    slow_mode_seconds: int = 0,
 ) -> LiveSession:
     """Schedule a session of `shop` presented by `host`, featuring `products` in that order.
 
@@ -98,7 +100,13 @@ def session_schedule(
     check_products_of_shop(shop_id=shop.pk, products=products)
     is_first = not LiveSession.objects.filter(shop=shop).exists()
     session = LiveSession.objects.create(
-        shop=shop, host=host, title=title, description=description, planned_start=planned_start
+        shop=shop,
+        host=host,
+        title=title,
+        description=description,
+        planned_start=planned_start,
+        cover=cover or "",
+        slow_mode_seconds=slow_mode_seconds,
     )
     LiveSessionProduct.objects.bulk_create(
         LiveSessionProduct(session=session, product=product, position=position)
@@ -107,13 +115,6 @@ def session_schedule(
     if is_first:
         shop_blocked_words_seed(shop=shop, only_if_empty=True)
     return session
-
-
-def session_after_first_schedule(*, session: LiveSession) -> None:
-    """What scheduling adds to a form save (the admin's add form): on the shop's first session,
-    its chat gets the default blocked words."""
-    if not LiveSession.objects.filter(shop_id=session.shop_id).exclude(pk=session.pk).exists():
-        shop_blocked_words_seed(shop=session.shop, only_if_empty=True)
 
 
 def shop_blocked_words_seed(*, shop: Shop, only_if_empty: bool = False) -> int:
