@@ -99,7 +99,7 @@ RESTART_SAFE = {"RedisChannelLayer"}
 # (publish and forget; settings leaves them out).
 CHANNEL_LAYER_CAPACITY = 1000
 CHANNEL_LAYER_EXPIRY = 30
-# live.chat.CHAT_RATE allows 5 messages per 10 s per account; round-robin keeps each below 80%.
+# live.rate_limits.CHAT_RATE allows 5 messages per 10 s per account; round-robin keeps each below 80%.
 CHAT_RATE_PER_ACCOUNT = 5 / 10 * 0.8
 # A burst: a few seconds of the room's fan-out, in far fewer pushes than CHANNEL_LAYER_CAPACITY
 # (per socket), so that it measures speed, not drops.
@@ -210,7 +210,7 @@ def create_room(*, accounts: int) -> Room:
 
 def check_chat_text() -> None:
     """The longest texts a run sends pass the room's filters (a held message is not broadcast)."""
-    from live.chat import find_blocked_word, find_off_platform
+    from live.chat_rules import find_blocked_word, find_off_platform
     from live.enums import DEFAULT_BLOCKED_WORDS
 
     for text in (chat_text(9999, 99_999, 99_999_999), chat_text(0, 0, 0), chat_text(62, 8123, 4567890)):

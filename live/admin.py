@@ -14,15 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import live.scoping  # noqa: F401  (registers the shop paths before any admin asks for them)
-from live import selectors, services
+from live import errors, policy, selectors, services
 from live.enums import LiveStatus
 from live.models import LiveBlockedWord, LiveModerator, LiveSession, LiveSessionProduct
 from marketplace.models import User
 from marketplace.money import format_rupiah
 from shops.admin import ContactScreenedAdminMixin, ShopScopedAdminMixin, ShopScopedInlineMixin
 from shops.permissions import is_platform_staff, member_shop_ids
-
-HOST_ROLES = services.HOST_ROLES
 
 
 class LiveSessionForm(forms.ModelForm):
@@ -37,13 +35,13 @@ class LiveSessionForm(forms.ModelForm):
         if shop_id and host is not None and "host" in self.changed_data:
             try:
                 services.check_session_host(shop_id=shop_id, host=host)
-            except services.LiveScheduleInvalid as error:
+            except errors.LiveScheduleInvalid as error:
                 self.add_error("host", str(error))
         planned_start = cleaned.get("planned_start")
         if planned_start is not None and "planned_start" in self.changed_data:
             try:
                 services.check_planned_start(planned_start=planned_start)
-            except services.LiveScheduleInvalid as error:
+            except errors.LiveScheduleInvalid as error:
                 self.add_error("planned_start", str(error))
         return cleaned
 
@@ -87,7 +85,7 @@ class FeaturedProductInline(ShopScopedInlineMixin, admin.TabularInline):
 @admin.register(LiveSession)
 class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     # The owner and the live hosts run lives; shop staff may read them.
-    shop_editor_roles = HOST_ROLES
+    shop_editor_roles = policy.HOST_MEMBER_ROLES
     # Sessions carry orders and chat history: they are cancelled, never deleted by sellers.
     seller_may_delete = False
 
@@ -158,7 +156,7 @@ class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.Mo
         if db_field.name == "host":
             # Users are not shop-owned: offer only the owners and hosts of the user's shops,
             # never the whole user table.
-            hosts = User.objects.filter(shop_memberships__role__in=HOST_ROLES)
+            hosts = User.objects.filter(shop_memberships__role__in=policy.HOST_MEMBER_ROLES)
             if not is_platform_staff(request.user):
                 hosts = hosts.filter(shop_memberships__shop_id__in=self.editable_shop_ids(request))
             kwargs["queryset"] = hosts.distinct().order_by("username")
@@ -169,14 +167,32 @@ class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.Mo
         shop_ids = self.editable_shop_ids(request)
         if not is_platform_staff(request.user) and len(shop_ids) == 1:
             initial.setdefault("shop", next(iter(shop_ids)))
-        if member_shop_ids(request.user, HOST_ROLES):
+        if member_shop_ids(request.user, policy.HOST_MEMBER_ROLES):
             initial.setdefault("host", request.user.pk)
         return initial
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.session_after_first_schedule(session=obj)
+        if change:
+            # Status never comes from the form (see the module's docstring): what is left is a
+            # plain save of what the form checked with the services' own checks.
+            super().save_model(request, obj, form, change)
+            return
+        # Scheduling is more than a form save (the shop's first session seeds its blocked words):
+        # the service does it. Its checks are the form's, so a refusal here would be a bug. The
+        # featured products are the inline's, saved next into `obj`, the form's own instance.
+        session = services.session_schedule(
+            shop=obj.shop,
+            host=obj.host,
+            actor=request.user,
+            title=obj.title,
+            description=obj.description,
+            planned_start=obj.planned_start,
+            cover=obj.cover,
+            slow_mode_seconds=obj.slow_mode_seconds,
+        )
+        for field in LiveSession._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(session, field.attname))
+        obj._state.adding, obj._state.db = False, session._state.db
 
     # --- The host console (a page of the site, not of the admin) -------------------------------
 
@@ -186,7 +202,7 @@ class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.Mo
         # console would answer them 404.
         return obj.status in (LiveStatus.SCHEDULED, LiveStatus.LIVE) and (
             obj.shop_id in self.editable_shop_ids(request)
-            or services.user_may_moderate(user=request.user, shop_id=obj.shop_id)
+            or policy.shop_may(user=request.user, shop_id=obj.shop_id, action=policy.Action.OPEN_CONSOLE)
         )
 
     @admin.display(description=_("host console"))
@@ -224,7 +240,7 @@ class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.Mo
         for session in self.editable(request, queryset).order_by("pk"):
             try:
                 service(session=session, actor=request.user)
-            except services.LiveError as refusal:
+            except errors.LiveError as refusal:
                 refusals.append(f"{session.title}: {refusal}")
                 continue
             done += 1
@@ -276,7 +292,7 @@ class LiveBlockedWordForm(forms.ModelForm):
 
 @admin.register(LiveBlockedWord)
 class LiveBlockedWordAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
-    shop_editor_roles = HOST_ROLES
+    shop_editor_roles = policy.HOST_MEMBER_ROLES
 
     form = LiveBlockedWordForm
     list_display = ("word", "created_at")
@@ -301,7 +317,7 @@ class LiveBlockedWordAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(LiveModerator)
 class LiveModeratorAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
-    shop_editor_roles = HOST_ROLES
+    shop_editor_roles = policy.HOST_MEMBER_ROLES
 
     list_display = ("member", "appointed_by", "created_at")
     list_select_related = ("member__user", "member__shop", "appointed_by")

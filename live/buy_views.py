@@ -28,10 +28,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from live import deals, selectors, state
 from live.checkout import live_checkout_place
-from live.claims import ItemHeldByOther
 from live.enums import FlashClaimStatus, ItemClaimStatus
+from live.errors import ItemHeldByOther, ItemUnavailable, LiveError
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession
-from live.services import LiveError
 from marketplace.parsing import parse_id, parse_int
 from orders.enums import OrderStatus
 from orders.models import Checkout
@@ -43,10 +42,6 @@ from shops.selectors import product_list_visible
 
 # Quantities offered at the normal price (a live sells to people, not to resellers).
 MAX_QUANTITY = 10
-
-
-class ItemUnavailable(Exception):
-    """The ids in the request name nothing this live sells; `str()` tells the buyer."""
 
 
 @dataclass

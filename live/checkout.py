@@ -18,20 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live import claims as item_claims
-from live import deals
+from live import deals, errors
 from live.broadcast import mods_push, room_push
 from live.enums import FlashClaimStatus, LiveStatus
+from live.errors import LiveCheckoutInvalid
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveOrder, LiveSession
-from live.services import LiveError
 from marketplace.models import User
 from marketplace.money import format_rupiah
 from orders.models import Checkout
 from orders.services import Line, ShopChoice, checkout_place
 from shops.models import ProductVariant
-
-
-class LiveCheckoutInvalid(LiveError):
-    pass
 
 
 def live_checkout_place(
@@ -85,7 +81,7 @@ def live_checkout_place(
             if claim.buyer_id != buyer.pk or claim.deal.session_id != session.pk:
                 raise LiveCheckoutInvalid(_("This claim is not yours."))
             if claim.status != FlashClaimStatus.HELD or not deals.deal_is_running(claim.deal, now=now):
-                raise deals.DealNotRunning
+                raise errors.DealNotRunning
             deal, variant, quantity, price = claim.deal, claim.variant, claim.quantity, claim.deal.price
         elif isinstance(claim, ItemClaim):
             item_claim = claim
@@ -97,7 +93,7 @@ def live_checkout_place(
             if deal.session_id != session.pk or variant is None or not deals.deal_covers(deal, variant):
                 raise LiveCheckoutInvalid(_("Choose a variant of the deal's product."))
             if not deals.deal_is_running(deal, now=now):
-                raise deals.DealNotRunning
+                raise errors.DealNotRunning
             price = deal.price
         elif variant is None:
             raise LiveCheckoutInvalid(_("Choose an item."))

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from live.broadcast import room_push, user_push
 from live.enums import ITEM_CLAIM_OPEN_STATUSES, ItemClaimStatus, LiveStatus
+from live.errors import ItemClaimError, ItemClaimNotOpen, ItemHeldByOther, ItemSoldOut
 from live.models import ItemClaim, LiveSession
-from live.services import LiveError
 from live.state import buy_url, item_queue_payload
 from marketplace.notifications import notify
 from orders.enums import OrderStatus
@@ -39,25 +39,6 @@ from shops.models import Product, ProductVariant
 ITEM_HOLD_MINUTES = 10
 NOTIFICATION_KIND_ITEM_HELD = "live_item_held"
 HOLD_LAPSED_REASON = "Live item hold expired"
-
-
-class ItemClaimError(LiveError):
-    pass
-
-
-class ItemSoldOut(ItemClaimError):
-    def __init__(self):
-        super().__init__(_("This item has been sold."))
-
-
-class ItemHeldByOther(ItemClaimError):
-    def __init__(self):
-        super().__init__(_("Someone else is holding this item. Claim it to join the queue."))
-
-
-class ItemClaimNotOpen(ItemClaimError):
-    def __init__(self):
-        super().__init__(_("This claim is no longer open."))
 
 
 def _hold_deadline(now: datetime) -> datetime:

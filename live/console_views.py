@@ -9,10 +9,10 @@ Every view checks the object, with the shop's members read afresh on each reques
 - the shop's owner and its live hosts get the whole console, and only they may post its actions
   (go live, end, pin, flash deals);
 - the members the shop named chat moderators, and platform staff, get it in moderation mode:
-  the chat with what live.chat lets moderators do, and the live numbers; no camera and no host
+  the chat with what live.policy lets moderators do, and the live numbers; no camera and no host
   controls, and the actions answer them 404 like everyone else;
 - anyone else gets 404, as if the console did not exist.
-Platform staff may still run a shop's lives from the Seller Center (live.services.user_may_host),
+Platform staff may still run a shop's lives from the Seller Center (live.policy.Action.RUN_SESSION),
 but the console's host controls belong to the people who present them.
 """
 
@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from live import chat, claims, deals, selectors, services, state
+from live import chat_rules, claims, deals, errors, policy, selectors, services, state
 from live.models import FlashDeal, ItemClaim, LiveModerator, LiveSession
+from live.policy import Action, Role
 from marketplace.models import User
 from marketplace.parsing import IdField, StrictIntegerField, parse_id
 from shops.enums import ProductStatus
@@ -56,36 +57,40 @@ def _not_available() -> Http404:
     return Http404(_("This live session is not available."))
 
 
-def _console_session(request, session_id: int) -> tuple[LiveSession, bool]:
-    """The session and whether the user runs it (True) or only moderates its chat (False)."""
+def _console_session(request, session_id: int) -> tuple[LiveSession, Role]:
+    """The session and the user's role in it: the owner and hosts run it, the moderators (named
+    or platform staff) only moderate its chat, anyone else gets 404."""
     session = LiveSession.objects.select_related("shop", "host").filter(pk=session_id).first()
     if session is None:
         raise _not_available()
-    mode = services.console_mode(user=request.user, shop_id=session.shop_id)
-    if mode is None:
+    role = policy.shop_role(user=request.user, shop_id=session.shop_id)
+    if not policy.may(role=role, action=Action.OPEN_CONSOLE):
         raise _not_available()
-    return session, mode == "host"
+    return session, role
 
 
 def _hosted_session(request, session_id: int) -> LiveSession:
     """For the host's actions: a moderator, or platform staff, gets the same 404 as a stranger."""
     session = LiveSession.objects.select_related("shop", "host").filter(pk=session_id).first()
-    if session is None or services.console_mode(user=request.user, shop_id=session.shop_id) != "host":
+    if session is None or not policy.may(
+        role=policy.shop_role(user=request.user, shop_id=session.shop_id), action=Action.HOST_CONSOLE
+    ):
         raise _not_available()
     return session
 
 
-def _protected_user_ids(session: LiveSession, *, user, is_host: bool) -> list[int]:
-    """Whose messages get no mute or ban button (live.chat refuses them anyway): the shop's owner
-    and live hosts, the session's host and oneself; for a moderator also the other moderators,
-    named or platform staff, since moderators do not act on each other."""
+def _protected_user_ids(session: LiveSession, *, user, role: Role) -> list[int]:
+    """Whom this console offers no mute or ban (live.policy.may refuses them in the chat anyway):
+    the session's host and oneself, the members whose role is protected from the user's, and for
+    a moderator also the other moderators, named or platform staff. A host's console does not
+    look platform staff up (the chat refuses muting them all the same)."""
+    protected = policy.protected_roles(role=role, action=Action.MUTE)
     ids = {session.host_id, user.pk}
-    people = ShopMember.objects.filter(shop_id=session.shop_id, role__in=services.HOST_ROLES).values(
-        "user_id"
-    )
-    if not is_host:
+    member_roles = [policy.MEMBER_ROLES[r] for r in protected if r in policy.MEMBER_ROLES]
+    people = ShopMember.objects.filter(shop_id=session.shop_id, role__in=member_roles).values("user_id")
+    if Role.MODERATOR in protected:
         moderators = LiveModerator.objects.filter(member__shop_id=session.shop_id).values("member__user_id")
-        people = people.union(moderators, User.objects.filter(chat.platform_staff()).values("pk"))
+        people = people.union(moderators, User.objects.filter(policy.platform_staff()).values("pk"))
     ids.update(row["user_id"] for row in people)
     return sorted(ids)
 
@@ -121,7 +126,8 @@ def _first_error(form) -> str:
 
 @login_required
 def live_console(request, session_id):
-    session, is_host = _console_session(request, session_id)
+    session, role = _console_session(request, session_id)
+    is_host = policy.may(role=role, action=Action.HOST_CONSOLE)
     context = {
         "session": session,
         "shop": session.shop,
@@ -129,10 +135,15 @@ def live_console(request, session_id):
         "ws_url": ws_url(session.pk),
         "slow_mode_choices": [0, 5, 10, 30, 60],
         "mute_minutes": [5, 15, 60],
-        "max_message_length": chat.MAX_MESSAGE_LENGTH,
+        "max_message_length": chat_rules.MAX_MESSAGE_LENGTH,
+        # What this console's JavaScript offers (live-console.js asks nothing else of the role).
+        "allowed_actions": policy.allowed_actions(role=role),
     }
     if session.is_scheduled or session.is_live:
-        context["protected_user_ids"] = _protected_user_ids(session, user=request.user, is_host=is_host)
+        protected = _protected_user_ids(session, user=request.user, role=role)
+        context["protected_user_ids"] = protected
+        # One's own messages may go, whoever one is.
+        context["undeletable_user_ids"] = [user_id for user_id in protected if user_id != request.user.pk]
     if is_host:
         products = selectors.session_featured_products(session=session)
         variants = state.variants_by_product([p.pk for p in products])
@@ -152,7 +163,7 @@ def live_console_start(request, session_id):
     session = _hosted_session(request, session_id)
     try:
         services.session_go_live(session=session, actor=request.user)
-    except services.LiveError as refusal:
+    except errors.LiveError as refusal:
         return _answer(request, session, error=str(refusal))
     return _answer(request, session, ok=_("You are live."), data={"status": session.status})
 
@@ -163,7 +174,7 @@ def live_console_end(request, session_id):
     session = _hosted_session(request, session_id)
     try:
         services.session_end(session=session, actor=request.user)
-    except services.LiveError as refusal:
+    except errors.LiveError as refusal:
         return _answer(request, session, error=str(refusal))
     return _answer(request, session, ok=_("The live has ended."), data={"status": session.status})
 
@@ -187,7 +198,7 @@ def live_console_pin(request, session_id):
             return _answer(request, session, error=_("This product is not on sale in your shop."))
     try:
         services.session_pin(session=session, actor=request.user, product=product)
-    except services.LiveError as refusal:
+    except errors.LiveError as refusal:
         return _answer(request, session, error=str(refusal))
     ok = _("Pinned “%(title)s”.") % {"title": product.title} if product else _("Nothing is pinned now.")
     return _answer(request, session, ok=ok, data={"product": product.pk if product else None})
@@ -218,7 +229,7 @@ def live_console_deal_launch(request, session_id):
             duration_seconds=data["minutes"] * 60,
             per_buyer_limit=data["per_buyer_limit"],
         )
-    except services.LiveError as refusal:
+    except errors.LiveError as refusal:
         return _answer(request, session, error=str(refusal))
     return _answer(request, session, ok=_("The flash deal is on."), data={"deal": state.deal_payload(deal)})
 
@@ -232,7 +243,7 @@ def live_console_deal_stop(request, session_id, deal_id):
         raise Http404
     try:
         deals.deal_stop(deal=deal, actor=request.user)
-    except services.LiveError as refusal:
+    except errors.LiveError as refusal:
         return _answer(request, session, error=str(refusal))
     return _answer(request, session, ok=_("The flash deal has stopped."))
 
@@ -268,7 +279,7 @@ def live_item_claim(request, session_id):
         return _answer(request, session, error=_("Choose an item."), back="live_room")
     try:
         claim = claims.item_claim(buyer=request.user, session=session, variant=variant)
-    except services.LiveError as refusal:
+    except errors.LiveError as refusal:
         return _answer(request, session, error=str(refusal), back="live_room")
     data = _claim_data(session, claim)
     if data["position"]:
@@ -287,6 +298,6 @@ def live_item_withdraw(request, session_id, claim_id):
         raise Http404
     try:
         claims.item_claim_withdraw(buyer=request.user, claim=claim)
-    except services.LiveError as refusal:
+    except errors.LiveError as refusal:
         return _answer(request, session, error=str(refusal), back="live_room")
     return _answer(request, session, ok=_("You left the line for this item."), back="live_room")

@@ -1,6 +1,7 @@
-"""The live room's WebSocket: /ws/live/<session_id>/ (see live/chat.py for the rules).
+"""The live room's WebSocket: /ws/live/<session_id>/ (the rules: live/chat.py, live/moderation.py,
+live/policy.py).
 
-Thin on purpose: parse the frame, call one function of live.chat (through
+Thin on purpose: parse the frame, call one function of live.chat or live.moderation (through
 database_sync_to_async), relay the result to the right group once it is committed.
 
 Groups: `live.<id>.mods` (owner, host and moderators, who hear about held messages) and
@@ -8,7 +9,7 @@ Groups: `live.<id>.mods` (owner, host and moderators, who hear about held messag
 mute). What goes to the whole room (`live.<id>`) reaches the socket through its process's
 live.local_room, one channel-layer subscription for all the room's sockets there.
 
-Inbound events: see live.chat.EVENT_SCHEMAS. Outbound: history, state, chat, held, removed,
+Inbound events: see live.protocol.EVENT_SCHEMAS. Outbound: history, state, chat, held, removed,
 answered, highlight, slow_mode, greeting, stats, notice, moderated, error; the pushes of
 live/broadcast.py (pinned, deal, deal_ended, purchase, order, item, item_yours, session,
 revenue); and the video signalling of live/video.py (rtc_*).
@@ -28,11 +29,11 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from live import chat, presence, video
+from live import chat, errors, moderation, policy, presence, protocol, rate_limits, room_access, video
 from live.broadcast import mods_group, room_group, room_message, user_group
-from live.chat import ChatRefused
 from live.local_room import prepared_sender, room_join, room_leave
 from live.models import LiveSession
+from live.policy import Action
 from live.state import room_state
 from marketplace.models import User
 from marketplace.parsing import parse_id
@@ -67,7 +68,7 @@ def _last_id_from_query(scope) -> int | None:
 
 
 class LiveRoomConsumer(AsyncWebsocketConsumer):
-    room: chat.Room | None = None
+    room: room_access.Room | None = None
     groups_joined: list[str]
     # Room pushes that came while connect() read the room: sent after it, in order (not None only
     # then). The room's pushes reach this socket through live.local_room, not a group of its own.
@@ -81,7 +82,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         self.groups_joined = []
         user = self.scope["user"]
         try:
-            self.room = await database_sync_to_async(chat.room_open)(
+            self.room = await database_sync_to_async(room_access.room_open)(
                 session_id=int(self.scope["url_route"]["kwargs"]["session_id"]), user=user
             )
         except LiveSession.DoesNotExist:
@@ -89,7 +90,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return
         if self.room.is_banned:
             await self.accept()
-            await self._send_error(chat.UserBanned())
+            await self._send_error(errors.UserBanned())
             await self.close(code=CLOSE_BANNED)
             return
         try:
@@ -119,7 +120,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         groups = []
         if room.user_id is not None:
             groups.append(user_group(room.user_id))
-        if room.role in chat.MODERATING_ROLES:
+        if policy.may(role=room.role, action=Action.WATCH_BACKSTAGE):
             groups.append(mods_group(room.session_id))
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -195,21 +196,21 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
-            event = chat.event_from_frame(text_data)
+            event = protocol.event_from_frame(text_data)
             if event["type"] not in video.ANONYMOUS_EVENTS:
                 if self.room.user_id is None:
-                    raise chat.LoginRequired()
+                    raise errors.LoginRequired()
                 # Each message that acts as the user; not each of the video's ICE candidates and
                 # offers (dozens a second when viewers join), only the start of a broadcast.
                 if event["type"] in RECHECK_LOGIN or not event["type"].startswith("rtc_"):
                     session_key = self.scope["session"].session_key
                     if not await database_sync_to_async(still_logged_in)(session_key, self.room.user_id):
-                        raise chat.LoginRequired()
+                        raise errors.LoginRequired()
             await getattr(self, f"on_{event['type']}")(event)
-        except chat.UserBanned as refusal:
+        except errors.UserBanned as refusal:
             await self._send_error(refusal)
             await self._close_for_ban()
-        except ChatRefused as refusal:
+        except errors.ChatRefused as refusal:
             await self._send_error(refusal)
 
     async def on_chat(self, event):
@@ -238,43 +239,43 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     async def on_like(self, event):
         if not await presence.like_add(session_id=self.room.session_id, who=str(self.room.user_id)):
-            raise chat.RateLimited()
+            raise errors.RateLimited()
 
     async def on_catchup(self, event):
-        await database_sync_to_async(chat.check_rate)(
+        await database_sync_to_async(rate_limits.check_rate)(
             kind="catchup",
             session_id=self.room.session_id,
             who=str(self.room.user_id),
-            rate=chat.CATCH_UP_RATE,
+            rate=rate_limits.CATCH_UP_RATE,
         )
         await self._send_history(event.get("last_id"))
 
     async def on_delete(self, event):
-        message_id = await database_sync_to_async(chat.chat_message_delete)(
+        message_id = await database_sync_to_async(moderation.chat_message_delete)(
             room=self.room, message_id=event["message_id"]
         )
         await self._to_room({"type": "removed", "id": message_id})
 
     async def on_release(self, event):
-        message = await database_sync_to_async(chat.chat_message_release)(
+        message = await database_sync_to_async(moderation.chat_message_release)(
             room=self.room, message_id=event["message_id"]
         )
         await self._to_room({"type": "chat", "message": message})
 
     async def on_answer(self, event):
-        message_id = await database_sync_to_async(chat.chat_question_answer)(
+        message_id = await database_sync_to_async(moderation.chat_question_answer)(
             room=self.room, message_id=event["message_id"]
         )
         await self._to_room({"type": "answered", "id": message_id})
 
     async def on_highlight(self, event):
-        message = await database_sync_to_async(chat.chat_question_highlight)(
+        message = await database_sync_to_async(moderation.chat_question_highlight)(
             room=self.room, message_id=event["message_id"]
         )
         await self._to_room({"type": "highlight", "message": message})
 
     async def on_mute(self, event):
-        mute = await database_sync_to_async(chat.chat_user_mute)(
+        mute = await database_sync_to_async(moderation.chat_user_mute)(
             room=self.room, user_id=event["user_id"], minutes=event["minutes"], reason=event.get("reason", "")
         )
         await self.channel_layer.group_send(
@@ -284,7 +285,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "moderated", "action": "mute", "user_id": mute.user_id})
 
     async def on_ban(self, event):
-        ban = await database_sync_to_async(chat.chat_user_ban)(
+        ban = await database_sync_to_async(moderation.chat_user_ban)(
             room=self.room, user_id=event["user_id"], reason=event.get("reason", "")
         )
         await self.channel_layer.group_send(
@@ -293,7 +294,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "moderated", "action": "ban", "user_id": ban.user_id})
 
     async def on_slow_mode(self, event):
-        seconds = await database_sync_to_async(chat.chat_slow_mode_set)(
+        seconds = await database_sync_to_async(moderation.chat_slow_mode_set)(
             room=self.room, seconds=event["seconds"]
         )
         await self._to_room({"type": "slow_mode", "seconds": seconds})
@@ -354,12 +355,12 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
 
     async def user_banned(self, event):
         if self.room is not None and event["shop_id"] == self.room.shop_id:
-            await self._send_error(chat.UserBanned())
+            await self._send_error(errors.UserBanned())
             await self._close_for_ban()
 
     async def user_muted(self, event):
         if self.room is not None and event["session_id"] == self.room.session_id:
-            await self._send_error(chat.UserMuted(datetime.fromisoformat(event["until"])))
+            await self._send_error(errors.UserMuted(datetime.fromisoformat(event["until"])))
 
     # --- Helpers --------------------------------------------------------------------------------
 
@@ -386,7 +387,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def _send(self, payload: dict):
         await self.send(text_data=json.dumps(payload, ensure_ascii=False))
 
-    async def _send_error(self, refusal: ChatRefused):
+    async def _send_error(self, refusal: errors.ChatRefused):
         await self._send({"type": "error", "code": refusal.code, "message": refusal.message})
 
     async def _to_room(self, payload: dict):

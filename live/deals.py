@@ -28,8 +28,17 @@ from django.utils.translation import gettext as _
 
 from live.broadcast import room_push
 from live.enums import FLASH_DEAL_TRANSITIONS, FlashClaimStatus, FlashDealStatus, LiveStatus
+from live.errors import (
+    DealAlreadyRunning,
+    DealBuyerLimitReached,
+    DealInvalid,
+    DealNotRunning,
+    DealSoldOut,
+    DealTransitionNotAllowed,
+    LiveHostNotAllowed,
+)
 from live.models import FlashDeal, FlashDealClaim, LiveSession
-from live.services import LiveError, LiveHostNotAllowed, user_may_host
+from live.policy import user_may_host
 from live.state import deal_payload, running_q
 from marketplace.models import User
 from orders.enums import OrderStatus
@@ -40,44 +49,6 @@ from shops.models import Product, ProductVariant
 FLASH_DEAL_MAX_SECONDS = 60 * 60
 # More units than this in one claim is not a flash deal purchase.
 FLASH_CLAIM_MAX_QUANTITY = 10
-
-
-class DealError(LiveError):
-    """A refusal about a flash deal; `str()` is a sentence for the host or the buyer."""
-
-
-class DealInvalid(DealError):
-    pass
-
-
-class DealAlreadyRunning(DealError):
-    def __init__(self):
-        super().__init__(_("Another flash deal is running in this live. Stop it first."))
-
-
-class DealNotRunning(DealError):
-    def __init__(self):
-        super().__init__(_("This flash deal has ended."))
-
-
-class DealSoldOut(DealError):
-    def __init__(self):
-        super().__init__(_("All units of this flash deal have been claimed."))
-
-
-class DealBuyerLimitReached(DealError):
-    def __init__(self, limit: int):
-        self.limit = limit
-        super().__init__(_("You can take at most %(limit)d of this flash deal.") % {"limit": limit})
-
-
-class DealTransitionNotAllowed(DealError):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(
-            _("A flash deal cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": FlashDealStatus(current).label, "target": FlashDealStatus(target).label}
-        )
 
 
 def deal_is_running(deal: FlashDeal, *, now: datetime | None = None) -> bool:

@@ -2,8 +2,8 @@
 
 Plain functions with keyword-only arguments, one transaction each, called by the admin, the
 host's console and the room's pages, tasks, the room's tick (live/local_room.py records its
-numbers), the demo seeder and tests. What the room's socket writes goes through live/chat.py;
-flash deals and one-off items through live/deals.py, live/claims.py and live/checkout.py.
+numbers), the demo seeder and tests. What the room's socket writes goes through live/chat.py and
+live/moderation.py; flash deals and one-off items through live/deals.py, live/claims.py and live/checkout.py.
 
 Session status moves only through `session_transition` (LIVE_TRANSITIONS in live/enums.py), under
 the session's row lock. Going live tells the shop's followers and the shoppers who asked for a
@@ -22,8 +22,19 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from live import policy
 from live.broadcast import room_push
+from live.deals import deals_close_for_session
 from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, LiveStatus
+from live.errors import (
+    LiveHostNotAllowed,
+    LivePinNotAllowed,
+    LiveScheduleInvalid,
+    LiveShopNotActive,
+    LiveTransitionNotAllowed,
+    ReminderNotAllowed,
+    ShopAlreadyLive,
+)
 from live.models import (
     ChatMessage,
     FlashDeal,
@@ -33,108 +44,19 @@ from live.models import (
     LiveSession,
     LiveSessionProduct,
 )
+from live.policy import user_may_host
 from live.selectors import NOT_SOLD_STATUSES
 from live.state import pinned_payload, running_q
-from marketplace.models import Notification, User
-from marketplace.notifications import notify
-from marketplace.permissions import is_platform_staff
-from shops.enums import MemberRole, ProductStatus
-from shops.models import Follow, Product, Shop, ShopMember
-
-# Who may present a shop's lives (and schedule, start and end them).
-HOST_ROLES = frozenset({MemberRole.OWNER, MemberRole.HOST})
-
-NOTIFICATION_KIND_LIVE = "live_started"
-# Followers are told in batches, each its own transaction, so a shop with many thousands of
-# followers neither holds one huge transaction nor queues one huge on-commit list.
-NOTIFY_BATCH_SIZE = 500
-
-
-class LiveError(Exception):
-    """Base of the refusals below; `str()` is a sentence for the seller or shopper."""
-
-
-class LiveTransitionNotAllowed(LiveError):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(
-            _("A live session cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": LiveStatus(current).label, "target": LiveStatus(target).label}
-        )
-
-
-class LiveHostNotAllowed(LiveError):
-    def __init__(self):
-        super().__init__(_("Only the shop's owner or one of its live hosts may run its live sessions."))
-
-
-class LiveShopNotActive(LiveError):
-    def __init__(self):
-        super().__init__(_("A suspended shop cannot go live."))
-
-
-class ShopAlreadyLive(LiveError):
-    def __init__(self):
-        super().__init__(_("This shop is already live in another session. End it first."))
-
-
-class LiveScheduleInvalid(LiveError):
-    pass
-
-
-class ReminderNotAllowed(LiveError):
-    def __init__(self):
-        super().__init__(_("Reminders can only be set for upcoming live sessions."))
-
+from live.tasks import notify_session_live
+from shops.enums import ProductStatus
+from shops.models import Product, Shop
 
 # --- Checks (shared by the services and the admin's form) ---------------------------------------
 
 
-def user_may_host(*, user, shop_id: int) -> bool:
-    """The shop's owner or a live host of it; platform staff too (they run the platform's lives)."""
-    if is_platform_staff(user):
-        return True
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return ShopMember.objects.filter(shop_id=shop_id, user=user, role__in=HOST_ROLES).exists()
-
-
-def user_may_moderate(*, user, shop_id: int) -> bool:
-    """Who may moderate the chat of the shop's lives (live.chat.MODERATING_ROLES): its owner and
-    live hosts, the members it named chat moderators (LiveModerator, read afresh at every call, so
-    a moderator removed mid-live loses it at once), and platform staff."""
-    if is_platform_staff(user):
-        return True
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return (
-        ShopMember.objects.filter(shop_id=shop_id, user=user)
-        .filter(Q(role__in=HOST_ROLES) | Q(live_moderator__isnull=False))
-        .exists()
-    )
-
-
-def console_mode(*, user, shop_id: int) -> str | None:
-    """What the host console is for this user: "host" (the owner and live hosts run the live),
-    "moderate" (named chat moderators and platform staff: the chat only) or None (no console)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return None
-    member = (
-        ShopMember.objects.filter(shop_id=shop_id, user=user)
-        .values("role", named=Q(live_moderator__isnull=False))
-        .first()
-    )
-    if member and member["role"] in HOST_ROLES:
-        return "host"
-    if member and member["named"]:
-        return "moderate"
-    # Staff log into the admin, so a shopper (not is_staff) is spared the permission lookups.
-    return "moderate" if user.is_staff and is_platform_staff(user) else None
-
-
 def check_session_host(*, shop_id: int, host) -> None:
     """The presenter must be a member of the shop with the owner or host role (never just staff)."""
-    if not ShopMember.objects.filter(shop_id=shop_id, user=host, role__in=HOST_ROLES).exists():
+    if not policy.user_may_present(user=host, shop_id=shop_id):
         raise LiveScheduleInvalid(_("The host must be the shop's owner or one of its live hosts."))
 
 
@@ -163,6 +85,8 @@ def session_schedule(
     planned_start: datetime,
     products: Sequence[Product] = (),
     description: str = "",
+    cover=None,
+    slow_mode_seconds: int = 0,
 ) -> LiveSession:
     """Schedule a session of `shop` presented by `host`, featuring `products` in that order.
 
@@ -176,7 +100,13 @@ def session_schedule(
     check_products_of_shop(shop_id=shop.pk, products=products)
     is_first = not LiveSession.objects.filter(shop=shop).exists()
     session = LiveSession.objects.create(
-        shop=shop, host=host, title=title, description=description, planned_start=planned_start
+        shop=shop,
+        host=host,
+        title=title,
+        description=description,
+        planned_start=planned_start,
+        cover=cover or "",
+        slow_mode_seconds=slow_mode_seconds,
     )
     LiveSessionProduct.objects.bulk_create(
         LiveSessionProduct(session=session, product=product, position=position)
@@ -185,13 +115,6 @@ def session_schedule(
     if is_first:
         shop_blocked_words_seed(shop=shop, only_if_empty=True)
     return session
-
-
-def session_after_first_schedule(*, session: LiveSession) -> None:
-    """What scheduling adds to a form save (the admin's add form): on the shop's first session,
-    its chat gets the default blocked words."""
-    if not LiveSession.objects.filter(shop_id=session.shop_id).exclude(pk=session.pk).exists():
-        shop_blocked_words_seed(shop=session.shop, only_if_empty=True)
 
 
 def shop_blocked_words_seed(*, shop: Shop, only_if_empty: bool = False) -> int:
@@ -255,8 +178,6 @@ def session_transition(*, session: LiveSession, to: str, actor) -> LiveSession:
 def session_go_live(*, session: LiveSession, actor) -> LiveSession:
     """scheduled → live. Followers and reminder holders are told by a task after the commit."""
     session_transition(session=session, to=LiveStatus.LIVE, actor=actor)
-    from live.tasks import notify_session_live
-
     session_id = session.pk
     transaction.on_commit(lambda: notify_session_live.delay(session_id), robust=True)
     room_push(session.pk, {"type": "session", "status": session.status})
@@ -267,9 +188,6 @@ def session_go_live(*, session: LiveSession, actor) -> LiveSession:
 def session_end(*, session: LiveSession, actor) -> LiveSession:
     """live → ended: any running flash deal ends with it, and the summary is recomputed."""
     session_transition(session=session, to=LiveStatus.ENDED, actor=actor)
-    # deals imports this module (user_may_host); the import runs here, not at load.
-    from live.deals import deals_close_for_session
-
     deals_close_for_session(session=session, now=session.ended_at)
     session_refresh_summary(session=session)
     room_push(session.pk, {"type": "session", "status": session.status})
@@ -287,12 +205,12 @@ def session_pin(*, session: LiveSession, actor, product: Product | None) -> Live
         if not user_may_host(user=actor, shop_id=locked.shop_id):
             raise LiveHostNotAllowed
         if locked.status != LiveStatus.LIVE:
-            raise LiveError(_("Products can be pinned only while the session is live."))
+            raise LivePinNotAllowed(_("Products can be pinned only while the session is live."))
         on_sale = product is None or (
             product.shop_id == locked.shop_id and product.status == ProductStatus.ACTIVE
         )
         if not on_sale:
-            raise LiveError(_("Only the shop's own products on sale can be pinned."))
+            raise LivePinNotAllowed(_("Only the shop's own products on sale can be pinned."))
         locked.pinned_product = product
         locked.save(update_fields=["pinned_product", "updated_at"])
         room_push(locked.pk, {"type": "pinned", "product": pinned_payload(locked)})
@@ -319,78 +237,6 @@ def session_refresh_summary(*, session: LiveSession) -> LiveSession:
     session.message_count = ChatMessage.objects.filter(session=session).count()
     session.save(update_fields=["order_count", "revenue", "message_count", "updated_at"])
     return session
-
-
-# --- Going live: who is told ----------------------------------------------------------------------
-
-
-def session_notify_live(*, session_id: int, batch_size: int = NOTIFY_BATCH_SIZE) -> int:
-    """Tell the session's reminder holders and the shop's followers that it is live.
-
-    Safe to run twice (a retried task): reminders are marked `notified_at` in the batch that
-    tells them, and a follower who already has this session's notification is skipped, so each
-    shopper is told once even when they follow the shop and set a reminder too. Does nothing
-    unless the session is still live. Decision: reminder holders asked for it and also get the
-    email; followers get the on-site notification only (an email per live per followed shop
-    would be spam). Returns how many shoppers were told.
-    """
-    session = LiveSession.objects.select_related("shop").filter(pk=session_id).first()
-    if session is None or session.status != LiveStatus.LIVE:
-        return 0
-    told = 0
-    while True:
-        with transaction.atomic():
-            reminders = list(
-                LiveReminder.objects.select_for_update(skip_locked=True)
-                .filter(session=session, notified_at__isnull=True)
-                .select_related("user")
-                .order_by("id")[:batch_size]
-            )
-            if not reminders:
-                break
-            already = _already_told(session=session, user_ids=[r.user_id for r in reminders])
-            for reminder in reminders:
-                if reminder.user_id not in already and reminder.user.is_active:
-                    _tell(session=session, user=reminder.user, email=True)
-                    told += 1
-            LiveReminder.objects.filter(pk__in=[r.pk for r in reminders]).update(notified_at=timezone.now())
-
-    last_id = 0
-    while True:
-        follows = list(
-            Follow.objects.filter(shop_id=session.shop_id, pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", "user_id")[:batch_size]
-        )
-        if not follows:
-            break
-        last_id = follows[-1][0]
-        user_ids = [user_id for _pk, user_id in follows]
-        with transaction.atomic():
-            already = _already_told(session=session, user_ids=user_ids)
-            for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=already):
-                _tell(session=session, user=user, email=False)
-                told += 1
-    return told
-
-
-def _already_told(*, session: LiveSession, user_ids: list[int]) -> set[int]:
-    return set(
-        Notification.objects.filter(
-            kind=NOTIFICATION_KIND_LIVE, url=session.get_absolute_url(), user_id__in=user_ids
-        ).values_list("user_id", flat=True)
-    )
-
-
-def _tell(*, session: LiveSession, user, email: bool) -> None:
-    notify(
-        user=user,
-        kind=NOTIFICATION_KIND_LIVE,
-        title=_("%(shop)s is live now") % {"shop": session.shop.name},
-        body=session.title,
-        url=session.get_absolute_url(),
-        email=email,
-    )
 
 
 # --- Reminders ----------------------------------------------------------------------------------

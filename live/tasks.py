@@ -3,16 +3,16 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from live import claims, deals, services
+from live import claims, deals, notifications
 
 
-# Reminders are marked and followers skipped once told (live.services.session_notify_live), so a
+# Reminders are marked and followers skipped once told (live.notifications.session_notify_live), so a
 # redelivered or retried message tells nobody twice: acks_late is safe.
 @shared_task(
     acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5
 )
 def notify_session_live(session_id: int) -> int:
-    return services.session_notify_live(session_id=session_id)
+    return notifications.session_notify_live(session_id=session_id)
 
 
 # Both jobs work one row per transaction and re-check it under its lock (live/deals.py,

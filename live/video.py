@@ -11,7 +11,7 @@ uplink is the limit: at most settings.LIVE_P2P_MAX_VIEWERS viewers get video, co
 daphne processes in Redis. Everyone else (and browsers without WebRTC) keeps the chat, the
 products and the deals, and is told why there is no video.
 
-Protocol (JSON over the room's socket; shapes checked by live.chat.parse_event first)
+Protocol (JSON over the room's socket; shapes checked by live.protocol.parse_event first)
 
   viewer → server     rtc_watch {}                       I want the video (again, after a reconnect)
                       rtc_answer {sdp}                   answer to the publisher's offer
@@ -73,15 +73,15 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from live import chat, presence
+from live import errors, policy, presence, room_access
 from live.broadcast import room_group, room_message
 from live.enums import LiveStatus
 from live.local_room import tick_seconds
 from live.models import LiveSession
+from live.policy import Action
 
 MAX_SDP_CHARS = 16 * 1024
 MAX_CANDIDATE_CHARS = 1024
-PUBLISHING_ROLES = frozenset({chat.Role.HOST, chat.Role.OWNER})
 # A viewer's side of the video, allowed to sockets that are not logged in.
 ANONYMOUS_EVENTS = frozenset({"rtc_watch", "rtc_answer", "rtc_ice"})
 
@@ -94,51 +94,6 @@ SIGNAL_RATE = (300, 10)
 
 _PEER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ICE_URL = re.compile(r"^(stun|stuns|turn|turns):\S+$")
-
-
-# --- Refusals -----------------------------------------------------------------------------------
-
-
-class PublishNotAllowed(chat.ChatRefused):
-    code = "forbidden"
-
-    def __init__(self):
-        super().__init__(_("Only the host or the shop's owner can broadcast video in this live."))
-
-
-class VideoNotLive(chat.ChatRefused):
-    code = "not_live"
-
-    def __init__(self):
-        super().__init__(_("Video goes out only while the session is live."))
-
-
-class NotPublishing(chat.ChatRefused):
-    code = "not_publishing"
-
-    def __init__(self):
-        super().__init__(_("Your camera is not broadcasting in this live right now."))
-
-
-class PeerUnknown(chat.ChatRefused):
-    code = "unknown_peer"
-
-    def __init__(self):
-        super().__init__(_("This viewer is no longer watching the video."))
-
-
-class NotWatching(chat.ChatRefused):
-    code = "not_watching"
-
-    def __init__(self):
-        super().__init__(_("The video is not connected. Ask for it again."))
-
-
-class SignalTooLarge(chat.ChatRefused):
-    code = "too_large"
-
-    def __init__(self):
-        super().__init__(_("This video connection message is too large."))
 
 
 # --- Settings -----------------------------------------------------------------------------------
@@ -177,9 +132,9 @@ def max_viewers() -> int:
 
 def check_sdp(sdp: str) -> str:
     if len(sdp) > MAX_SDP_CHARS:
-        raise SignalTooLarge()
+        raise errors.SignalTooLarge()
     if not sdp.startswith("v=0"):
-        raise chat.EventInvalid()
+        raise errors.EventInvalid()
     return sdp
 
 
@@ -187,38 +142,40 @@ def check_candidate(candidate: dict[str, Any]) -> dict[str, Any]:
     """RTCIceCandidate.toJSON(), with nothing else in it (an empty `candidate` ends the list)."""
     fields = {"candidate": str, "sdpMid": str, "sdpMLineIndex": int, "usernameFragment": str}
     if set(candidate) - set(fields) or not isinstance(candidate.get("candidate"), str):
-        raise chat.EventInvalid()
+        raise errors.EventInvalid()
     if len(candidate["candidate"]) > MAX_CANDIDATE_CHARS:
-        raise SignalTooLarge()
+        raise errors.SignalTooLarge()
     for name, kind in fields.items():
         value = candidate.get(name)
         if value is None:
             continue
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise chat.EventInvalid()
+            raise errors.EventInvalid()
         if kind is str and name != "candidate" and len(value) > 256:
-            raise chat.EventInvalid()
+            raise errors.EventInvalid()
         if kind is int and not 0 <= value <= 1024:
-            raise chat.EventInvalid()
+            raise errors.EventInvalid()
     return {name: candidate[name] for name in fields if name in candidate}
 
 
 def check_peer_id(peer: str) -> str:
     if not _PEER_ID.match(peer):
-        raise PeerUnknown()
+        raise errors.PeerUnknown()
     return peer
 
 
-def check_may_publish(*, room: chat.Room) -> None:
+def check_may_publish(*, room: room_access.Room) -> None:
     """The role and the session's status are read again: a host replaced mid-live, or a live that
     has ended, stops being publishable at once. Two queries at most."""
-    if room.role not in PUBLISHING_ROLES:
-        raise PublishNotAllowed()
+    if not policy.may(role=room.role, action=Action.PUBLISH_VIDEO):
+        raise errors.PublishNotAllowed()
     session = LiveSession.objects.only("status", "shop_id", "host_id").get(pk=room.session_id)
-    if chat.role_of(session=session, user_id=room.user_id) not in PUBLISHING_ROLES:
-        raise PublishNotAllowed()
+    if not policy.may(
+        role=policy.room_role(session=session, user_id=room.user_id), action=Action.PUBLISH_VIDEO
+    ):
+        raise errors.PublishNotAllowed()
     if session.status != LiveStatus.LIVE:
-        raise VideoNotLive()
+        raise errors.VideoNotLive()
 
 
 # --- The interface ------------------------------------------------------------------------------
@@ -228,10 +185,10 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 class VideoSignalling(abc.ABC):
     """One socket's part in the room's video. The consumer calls one method per inbound event
-    (after live.chat.parse_event), `deliver` for what the channel layer brings as `rtc.signal`,
+    (after live.protocol.parse_event), `deliver` for what the channel layer brings as `rtc.signal`,
     and `leave` when the socket goes (twice is harmless). Methods refuse with ChatRefused."""
 
-    def __init__(self, *, room: chat.Room, channel_name: str, channel_layer, send: Send):
+    def __init__(self, *, room: room_access.Room, channel_name: str, channel_layer, send: Send):
         self.room = room
         self.channel_name = channel_name
         self.channel_layer = channel_layer
@@ -273,7 +230,7 @@ class VideoSignalling(abc.ABC):
             started, count = now, 0
         self._windows[kind] = (started, count + 1)
         if count + 1 > limit:
-            raise chat.RateLimited()
+            raise errors.RateLimited()
 
     async def to_channel(self, channel_name: str, payload: dict[str, Any]) -> None:
         await self.channel_layer.send(channel_name, {"type": "rtc.signal", "payload": payload})
@@ -282,7 +239,9 @@ class VideoSignalling(abc.ABC):
         await self.channel_layer.group_send(room_group(self.room.session_id), room_message(payload))
 
 
-def signalling_for(*, room: chat.Room, channel_name: str, channel_layer, send: Send) -> VideoSignalling:
+def signalling_for(
+    *, room: room_access.Room, channel_name: str, channel_layer, send: Send
+) -> VideoSignalling:
     backend = import_string(settings.LIVE_VIDEO_BACKEND)
     return backend(room=room, channel_name=channel_name, channel_layer=channel_layer, send=send)
 
@@ -395,8 +354,8 @@ class PeerToPeerSignalling(VideoSignalling):
         await self.to_room({"type": "rtc_publisher", "live": True})
 
     async def unpublish(self) -> None:
-        if self.room.role not in PUBLISHING_ROLES:
-            raise PublishNotAllowed()
+        if not policy.may(role=self.room.role, action=Action.PUBLISH_VIDEO):
+            raise errors.PublishNotAllowed()
         await self._stop_publishing()
 
     async def _stop_publishing(self) -> None:
@@ -412,17 +371,17 @@ class PeerToPeerSignalling(VideoSignalling):
         await self.to_channel(viewer, {"type": "rtc_offer", "sdp": sdp})
 
     async def _viewer_channel(self, peer: str) -> str:
-        if self.room.role not in PUBLISHING_ROLES:
-            raise PublishNotAllowed()
+        if not policy.may(role=self.room.role, action=Action.PUBLISH_VIDEO):
+            raise errors.PublishNotAllowed()
         check_peer_id(peer)
         pipe = presence.redis_async().pipeline(transaction=False)
         pipe.get(self._publisher_key)
         pipe.hget(self._peers_key, peer)
         publisher, viewer = (_text(value) for value in await pipe.execute())
         if publisher != self.channel_name:
-            raise NotPublishing()
+            raise errors.NotPublishing()
         if viewer is None:
-            raise PeerUnknown()
+            raise errors.PeerUnknown()
         return viewer
 
     # Viewer side.
@@ -430,7 +389,7 @@ class PeerToPeerSignalling(VideoSignalling):
     async def watch(self) -> None:
         self.check_rate("watch", WATCH_RATE)
         if self.is_publishing:
-            raise chat.EventInvalid()
+            raise errors.EventInvalid()
         stale_before = time.time() - max(presence.VIEWER_STALE_SECONDS, 3 * tick_seconds())
         found = await self._run(
             _WATCH,
@@ -481,13 +440,13 @@ class PeerToPeerSignalling(VideoSignalling):
     async def _publisher_channel(self) -> str:
         """The publisher's channel, while this socket still holds its video slot."""
         if self.peer is None:
-            raise NotWatching()
+            raise errors.NotWatching()
         pipe = presence.redis_async().pipeline(transaction=False)
         pipe.get(self._publisher_key)
         pipe.hget(self._peers_key, self.peer)
         publisher, viewer = (_text(value) for value in await pipe.execute())
         if publisher is None or viewer != self.channel_name:
-            raise NotWatching()
+            raise errors.NotWatching()
         return publisher
 
     # Both.

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from live import chat, claims, console_views, selectors, services, state
+from live import chat, chat_rules, claims, console_views, errors, policy, selectors, services, state
 from live.enums import ITEM_CLAIM_OPEN_STATUSES
 from live.models import ItemClaim, LiveSession
 from live.presence import viewer_counts
@@ -21,6 +21,13 @@ def _get_session_or_404(session_id: int) -> LiveSession:
         return selectors.session_get_visible(session_id=session_id)
     except LiveSession.DoesNotExist:
         raise Http404(_("This live session is not available.")) from None
+
+
+def _console_mode(role: policy.Role) -> str | None:
+    """Which console the room links to: "host", "moderate" (the chat only) or none."""
+    if policy.may(role=role, action=policy.Action.HOST_CONSOLE):
+        return "host"
+    return "moderate" if policy.may(role=role, action=policy.Action.OPEN_CONSOLE) else None
 
 
 def live_room(request, session_id):
@@ -37,7 +44,7 @@ def live_room(request, session_id):
         "session": session,
         "shop": session.shop,
         "products": products,
-        "console_mode": services.console_mode(user=request.user, shop_id=session.shop_id),
+        "console_mode": _console_mode(policy.shop_role(user=request.user, shop_id=session.shop_id)),
         # Every "log in to …" link brings the shopper back to this room.
         "login_url": f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}",
     }
@@ -88,7 +95,7 @@ def _live_context(request, session: LiveSession, products: list[Product]) -> dic
         "viewer_count": viewer_counts(session_ids=[session.pk]).get(session.pk, 0),
         "pinned": pinned,
         "deal": deal,
-        "max_message_length": chat.MAX_MESSAGE_LENGTH,
+        "max_message_length": chat_rules.MAX_MESSAGE_LENGTH,
     }
 
 
@@ -128,7 +135,7 @@ def live_reminder_set(request, session_id):
         return redirect_to_login(session.get_absolute_url())
     try:
         services.live_reminder_set(user=request.user, session=session)
-    except services.ReminderNotAllowed as refusal:
+    except errors.ReminderNotAllowed as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(

@@ -12,10 +12,10 @@ takes for a view name to reverse: a NoReverseMatch, a 500.
 JSON: `parse_json` decodes a body or frame from outside with its nesting bounded first: json.loads
 recurses once per "[" and raises RecursionError (not ValueError) on "[[[[…", which every caller
 that caught ValueError answered with a 500 (the payment notification endpoint) or a 1011 close
-(the room's socket, live.chat).
+(the room's socket, live.protocol).
 
 Text: `text_clean` is what every piece of user text from a socket goes through before it is
-stored or echoed (live.chat): PostgreSQL refuses NUL in text, and a lone UTF-16 surrogate (half
+stored or echoed (live.protocol): PostgreSQL refuses NUL in text, and a lone UTF-16 surrogate (half
 an emoji, cut by a browser) cannot be encoded to UTF-8 to be stored or sent.
 """
 

@@ -24,12 +24,18 @@
   }
   function t(key) { return strings[key] || ""; }
 
-  var userId = parseInt(root.dataset.userId, 10);
-  var hostId = parseInt(root.dataset.hostId, 10);
-  // Whom this console may not mute or ban (the server refuses them too): the shop's owner and
-  // hosts, oneself, and for a moderator the other moderators. Rendered by the server.
-  var protectedIds = {};
-  (root.dataset.protectedIds || "").split(/\s+/).forEach(function (id) { if (id) protectedIds[id] = true; });
+  // What this console's user may do, and to whom not, as the server's policy (live/policy.py)
+  // says: the actions they may use, whom they may not mute or ban (the shop's owner and hosts,
+  // oneself, and for a moderator the other moderators), whose messages they may not delete. The
+  // server refuses the rest anyway; this script decides nothing about roles.
+  function words(value) {
+    var set = {};
+    (value || "").split(/\s+/).forEach(function (word) { if (word) set[word] = true; });
+    return set;
+  }
+  var allowed = words(root.dataset.actions);
+  var protectedIds = words(root.dataset.protectedIds);
+  var undeletableIds = words(root.dataset.undeletableIds);
   var status = root.dataset.status;
   var numberFormat = new Intl.NumberFormat(document.documentElement.lang || "id");
 
@@ -160,7 +166,7 @@
   function setAnswered(item, answered) {
     item.classList.toggle("is-answered", answered);
     $('[data-console-tag="answered"]', item).hidden = !answered;
-    action(item, "answer").hidden = answered || !item.classList.contains("is-question") || item.classList.contains("is-held");
+    action(item, "answer").hidden = !allowed.answer || answered || !item.classList.contains("is-question") || item.classList.contains("is-held");
   }
 
   function buildMessage(message) {
@@ -178,18 +184,16 @@
       reason.textContent = t(message.held_reason) || t("held");
       reason.hidden = false;
     }
-    action(item, "release").hidden = !held;
-    action(item, "highlight").hidden = held || !message.question;
+    action(item, "release").hidden = !allowed.release || !held;
+    action(item, "highlight").hidden = !allowed.highlight || held || !message.question;
     setAnswered(item, !!message.answered);
-    // The server refuses these for the host, the owner and oneself (and a moderator for other
-    // moderators); offer nothing it would refuse. Deleting: the same people, but one's own
-    // messages and those whose author's account is gone may go.
-    var own = message.user_id === userId;
-    var protectedAuthor = message.user_id === hostId || protectedIds[item.dataset.userId] === true;
-    var untouchable = !item.dataset.userId || own || protectedAuthor;
-    action(item, "mute").hidden = untouchable;
-    action(item, "ban").hidden = untouchable;
-    action(item, "delete").hidden = protectedAuthor && !own;
+    // Offer nothing the server would refuse. A message whose author's account is gone has nobody
+    // to mute, and may be deleted.
+    var author = item.dataset.userId;
+    var unmutable = !author || protectedIds[author] === true;
+    action(item, "mute").hidden = !allowed.mute || unmutable;
+    action(item, "ban").hidden = !allowed.ban || unmutable;
+    action(item, "delete").hidden = !allowed.delete || undeletableIds[author] === true;
     return item;
   }
 
@@ -295,7 +299,8 @@
     slowMode.value = value;
   }
 
-  if (slowMode) {
+  if (slowMode && !allowed.slow_mode) slowMode.disabled = true;
+  if (slowMode && allowed.slow_mode) {
     slowMode.addEventListener("change", function () {
       send({ type: "slow_mode", seconds: Number(slowMode.value) });
     });

@@ -162,6 +162,23 @@ def test_the_first_session_of_a_shop_seeds_its_word_list(client, seller_factory)
     assert LiveBlockedWord.objects.filter(shop=shop).count() == len(DEFAULT_BLOCKED_WORDS)
 
 
+def test_scheduling_in_the_admin_keeps_every_field_of_the_form(client_a, market):
+    # The add form goes through live.services.session_schedule: its cover and slow mode too.
+    cover = factories.image_file("sampul.jpg")
+    data = session_data(
+        shop=market.shop_a, host=market.host_a, products=[market.a_product], title="Bersampul"
+    )
+
+    response = client_a.post(SESSION_ADD, {**data, "slow_mode_seconds": "30", "cover": cover})
+
+    assert response.status_code == 302
+    session = LiveSession.objects.get(title="Bersampul")
+    assert session.slow_mode_seconds == 30
+    assert session.cover.name.startswith("live/covers/")
+    assert session.cover.storage.exists(session.cover.name)
+    assert list(session.session_products.values_list("product", flat=True)) == [market.a_product.pk]
+
+
 def test_add_with_another_shops_id_is_a_form_error(client_a, market):
     response = client_a.post(SESSION_ADD, session_data(shop=market.shop_b, host=market.seller_b))
 

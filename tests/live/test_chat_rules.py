@@ -1,12 +1,13 @@
-"""live.chat's rules without a socket: content filters, the inbound schema, refusals that write
-nothing, and the counters' GREATEST update."""
+"""The chat's rules without a socket (live.chat, live.chat_rules, live.moderation,
+live.protocol): content filters, the inbound schema, refusals that write nothing, and the
+counters' GREATEST update."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from live import chat
+from live import chat, chat_rules, errors, moderation, policy, protocol, room_access
 from live.enums import ChatMessageStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, LiveBan, LiveModerator, LiveMute, LiveSession
 from live.services import session_stats_record
@@ -45,7 +46,7 @@ from tests.live.factories import live_session
     ],
 )
 def test_off_platform_contacts_are_found(text, reason):
-    assert chat.find_off_platform(text) == reason
+    assert chat_rules.find_off_platform(text) == reason
 
 
 @pytest.mark.parametrize(
@@ -58,7 +59,7 @@ def test_off_platform_contacts_are_found(text, reason):
     ],
 )
 def test_blocked_words_match_whole_words(text, found):
-    assert chat.find_blocked_word(text, ["goblok", "slot gacor"]) == found
+    assert chat_rules.find_blocked_word(text, ["goblok", "slot gacor"]) == found
 
 
 @pytest.mark.parametrize(
@@ -75,19 +76,19 @@ def test_blocked_words_match_whole_words(text, found):
     ],
 )
 def test_parse_event_refuses_what_does_not_match_its_schema(data):
-    with pytest.raises(chat.EventInvalid):
-        chat.parse_event(data)
+    with pytest.raises(errors.EventInvalid):
+        protocol.parse_event(data)
 
 
 def test_parse_event_accepts_a_question():
     event = {"type": "chat", "text": "ready?", "question": True}
-    assert chat.parse_event(event) == event
+    assert protocol.parse_event(event) == event
 
 
 def test_frame_size_is_checked_on_the_raw_text():
-    chat.check_frame_size("x" * chat.MAX_FRAME_CHARS)
-    with pytest.raises(chat.FrameTooLarge):
-        chat.check_frame_size("x" * (chat.MAX_FRAME_CHARS + 1))
+    protocol.check_frame_size("x" * protocol.MAX_FRAME_CHARS)
+    with pytest.raises(errors.FrameTooLarge):
+        protocol.check_frame_size("x" * (protocol.MAX_FRAME_CHARS + 1))
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def live(db):
 
 
 def _room(session, user):
-    return chat.room_open(session_id=session.pk, user=user)
+    return room_access.room_open(session_id=session.pk, user=user)
 
 
 def test_a_message_is_saved_visible(live, django_assert_num_queries):
@@ -120,7 +121,7 @@ def test_refusals_write_nothing(live, rule):
         LiveMute.objects.create(session=live, user=user, expires_at=timezone.now() + timedelta(minutes=5))
     else:
         LiveSession.objects.filter(pk=live.pk).update(status=LiveStatus.ENDED, ended_at=timezone.now())
-    expected = {"banned": chat.UserBanned, "muted": chat.UserMuted, "ended": chat.ChatClosed}[rule]
+    expected = {"banned": errors.UserBanned, "muted": errors.UserMuted, "ended": errors.ChatClosed}[rule]
     with pytest.raises(expected):
         chat.chat_message_post(room=room, user=user, text="halo")
     assert not ChatMessage.objects.exists()
@@ -147,11 +148,11 @@ def test_roles(live):
     staff = ShopMemberFactory(shop=live.shop, role=MemberRole.STAFF)
     LiveModerator.objects.create(member=staff)
     plain_staff = ShopMemberFactory(shop=live.shop, role=MemberRole.STAFF).user
-    assert chat.role_of(session=live, user_id=owner.pk) == chat.Role.OWNER
-    assert chat.role_of(session=live, user_id=live.host_id) == chat.Role.HOST
-    assert chat.role_of(session=live, user_id=staff.user_id) == chat.Role.MODERATOR
-    assert chat.role_of(session=live, user_id=plain_staff.pk) == chat.Role.VIEWER
-    assert chat.role_of(session=live, user_id=None) == chat.Role.ANONYMOUS
+    assert policy.room_role(session=live, user_id=owner.pk) == policy.Role.OWNER
+    assert policy.room_role(session=live, user_id=live.host_id) == policy.Role.HOST
+    assert policy.room_role(session=live, user_id=staff.user_id) == policy.Role.MODERATOR
+    assert policy.room_role(session=live, user_id=plain_staff.pk) == policy.Role.VIEWER
+    assert policy.room_role(session=live, user_id=None) == policy.Role.ANONYMOUS
 
 
 def test_a_moderator_cannot_mute_another_moderator_but_the_host_can(live):
@@ -161,9 +162,9 @@ def test_a_moderator_cannot_mute_another_moderator_but_the_host_can(live):
     )
     LiveModerator.objects.create(member=first)
     LiveModerator.objects.create(member=second)
-    with pytest.raises(chat.TargetProtected):
-        chat.chat_user_mute(room=_room(live, first.user), user_id=second.user_id, minutes=5)
-    chat.chat_user_mute(room=_room(live, live.host), user_id=second.user_id, minutes=5)
+    with pytest.raises(errors.TargetProtected):
+        moderation.chat_user_mute(room=_room(live, first.user), user_id=second.user_id, minutes=5)
+    moderation.chat_user_mute(room=_room(live, live.host), user_id=second.user_id, minutes=5)
     assert LiveMute.objects.get().user_id == second.user_id
 
 
@@ -172,8 +173,8 @@ def test_a_removed_moderator_loses_the_role_at_once(live):
     LiveModerator.objects.create(member=member)
     room = _room(live, member.user)
     LiveModerator.objects.all().delete()
-    with pytest.raises(chat.ModerationNotAllowed):
-        chat.chat_slow_mode_set(room=room, seconds=10)
+    with pytest.raises(errors.ModerationNotAllowed):
+        moderation.chat_slow_mode_set(room=room, seconds=10)
     assert LiveSession.objects.get(pk=live.pk).slow_mode_seconds == 0
 
 

@@ -10,7 +10,7 @@ from asgiref.sync import async_to_sync
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from live import chat
+from live import protocol, rate_limits
 from live.enums import ChatMessageStatus, LiveStatus
 from live.models import ChatMessage, LiveMute
 from shops.enums import MemberRole
@@ -194,9 +194,9 @@ _JSON = st.recursive(
     max_leaves=8,
 )
 _EVENT = st.fixed_dictionaries(
-    {"type": st.sampled_from(sorted(chat.EVENT_SCHEMAS))},
+    {"type": st.sampled_from(sorted(protocol.EVENT_SCHEMAS))},
     optional=dict.fromkeys(
-        sorted({n for schema in chat.EVENT_SCHEMAS.values() for n in schema}), _JSON | _TEXT
+        sorted({n for schema in protocol.EVENT_SCHEMAS.values() for n in schema}), _JSON | _TEXT
     ),
 )
 _FRAMES = st.one_of(
@@ -212,8 +212,8 @@ _FRAMES = st.one_of(
 @given(frames=st.lists(_FRAMES, min_size=1, max_size=5))
 @example(frames=['{"type": "chat", "text": "a\\ud83d"}', '{"type": "chat", "text": "a\\u0000"}'])
 def test_fuzzed_frames_never_close_the_socket(room, viewer, monkeypatch, frames):
-    monkeypatch.setattr(chat, "CHAT_RATE", (10_000, 10))
-    monkeypatch.setattr(chat, "CATCH_UP_RATE", (10_000, 10))
+    monkeypatch.setattr(rate_limits, "CHAT_RATE", (10_000, 10))
+    monkeypatch.setattr(rate_limits, "CATCH_UP_RATE", (10_000, 10))
     cookie = session_cookie(viewer)
 
     async def scenario():

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from live import chat
+from live import chat, chat_rules, protocol, rate_limits
 from live.enums import ChatMessageStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, LiveBan, LiveBlockedWord, LiveModerator, LiveMute, LiveSession
 from shops.enums import MemberRole, ShopStatus
@@ -242,8 +242,8 @@ def test_refused_input_gets_an_error_and_the_socket_stays_open(room, viewer):
             '{"type": "chat"}',
             '{"type": "chat", "text": "hi", "html": true}',
             '{"type": "teleport"}',
-            '{"type": "chat", "text": "' + "a" * (chat.MAX_FRAME_CHARS + 1) + '"}',
-            '{"type": "chat", "text": "' + "a" * (chat.MAX_MESSAGE_LENGTH + 1) + '"}',
+            '{"type": "chat", "text": "' + "a" * (protocol.MAX_FRAME_CHARS + 1) + '"}',
+            '{"type": "chat", "text": "' + "a" * (chat_rules.MAX_MESSAGE_LENGTH + 1) + '"}',
             '{"type": "chat", "text": "   "}',
         ]:
             await comm.send_to(text_data=frame)
@@ -260,7 +260,7 @@ def test_refused_input_gets_an_error_and_the_socket_stays_open(room, viewer):
 
 
 def test_rate_limit_per_user_per_room(room, viewer, monkeypatch):
-    monkeypatch.setattr(chat, "CHAT_RATE", (3, 3600))
+    monkeypatch.setattr(rate_limits, "CHAT_RATE", (3, 3600))
     cookie = session_cookie(viewer)
 
     async def scenario():

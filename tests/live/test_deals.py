@@ -5,10 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from live import deals
+from live import deals, errors
 from live.enums import FlashClaimStatus, FlashDealStatus
 from live.models import FlashDeal, FlashDealClaim, LiveOrder
-from live.services import LiveHostNotAllowed
 from orders.enums import OrderStatus
 from orders.models import Checkout, Order
 from orders.services import CheckoutError, Line, checkout_place, order_cancel, orders_expire_unpaid
@@ -63,7 +62,7 @@ def test_launch_runs_the_deal_until_its_end_time():
 def test_launch_refuses_bad_terms_and_writes_nothing(overrides, message):
     session, variant = live_with_item(price=100_000)
 
-    with pytest.raises(deals.DealInvalid, match=message):
+    with pytest.raises(errors.DealInvalid, match=message):
         launch(session, variant, **overrides)
 
     assert FlashDeal.objects.count() == 0
@@ -72,7 +71,7 @@ def test_launch_refuses_bad_terms_and_writes_nothing(overrides, message):
 @pytest.mark.django_db
 def test_only_a_host_launches_and_one_deal_runs_at_a_time():
     session, variant = live_with_item()
-    with pytest.raises(LiveHostNotAllowed):
+    with pytest.raises(errors.LiveHostNotAllowed):
         deals.deal_launch(
             session=session,
             actor=UserFactory(),
@@ -83,7 +82,7 @@ def test_only_a_host_launches_and_one_deal_runs_at_a_time():
         )
     launch(session, variant)
 
-    with pytest.raises(deals.DealAlreadyRunning):
+    with pytest.raises(errors.DealAlreadyRunning):
         launch(session, variant)
 
     assert FlashDeal.objects.count() == 1
@@ -146,11 +145,11 @@ def test_after_the_end_time_the_deal_price_is_refused_without_the_job():
     expire(deal)
     assert deal.status == FlashDealStatus.ACTIVE  # the job has not run
 
-    with pytest.raises(deals.DealNotRunning):
+    with pytest.raises(errors.DealNotRunning):
         buy(holder, AddressFactory(user=holder).pk, session, claim=claim)
-    with pytest.raises(deals.DealNotRunning):
+    with pytest.raises(errors.DealNotRunning):
         buy(latecomer, AddressFactory(user=latecomer).pk, session, deal=deal)
-    with pytest.raises(deals.DealNotRunning):
+    with pytest.raises(errors.DealNotRunning):
         deals.deal_claim(buyer=latecomer, deal=deal)
 
     assert deals.deal_price_for(buyer=holder, variant=variant) is None
@@ -185,9 +184,9 @@ def test_stop_early_refuses_the_price_from_then_on():
 
     assert deal.status == FlashDealStatus.STOPPED
     assert deal.stopped_at is not None
-    with pytest.raises(deals.DealNotRunning):
+    with pytest.raises(errors.DealNotRunning):
         buy(buyer, AddressFactory(user=buyer).pk, session, deal=deal)
-    with pytest.raises(deals.DealTransitionNotAllowed):
+    with pytest.raises(errors.DealTransitionNotAllowed):
         deals.deal_stop(deal=deal, actor=session.host)
     assert Order.objects.count() == 0
 
@@ -200,9 +199,9 @@ def test_the_per_buyer_limit_counts_held_and_ordered_units():
     buy(buyer, address_id, session, deal=deal)
     deals.deal_claim(buyer=buyer, deal=deal)
 
-    with pytest.raises(deals.DealBuyerLimitReached):
+    with pytest.raises(errors.DealBuyerLimitReached):
         buy(buyer, address_id, session, deal=deal)
-    with pytest.raises(deals.DealBuyerLimitReached):
+    with pytest.raises(errors.DealBuyerLimitReached):
         deals.deal_claim(buyer=buyer, deal=deal)
 
     assert deals.deal_claim(buyer=other, deal=deal, quantity=2).quantity == 2
@@ -216,7 +215,7 @@ def test_the_last_units_are_refused_as_sold_out():
     deal = launch(session, variant, units=1)
     deals.deal_claim(buyer=UserFactory(), deal=deal)
 
-    with pytest.raises(deals.DealSoldOut):
+    with pytest.raises(errors.DealSoldOut):
         deals.deal_claim(buyer=UserFactory(), deal=deal)
 
 
@@ -228,7 +227,7 @@ def test_an_expired_unpaid_order_returns_its_deal_units_and_stock():
     checkout = buy(buyer, address_id, session, deal=deal)
     order = checkout.orders.get()
     assert order.status == OrderStatus.AWAITING_PAYMENT
-    with pytest.raises(deals.DealSoldOut):
+    with pytest.raises(errors.DealSoldOut):
         buy(second, second_address, session, deal=deal)
 
     expired = orders_expire_unpaid(now=order.payment_due_at + timedelta(seconds=1))
@@ -265,7 +264,7 @@ def test_a_held_claim_can_be_given_back_but_not_an_ordered_one():
 
     assert deals.deal_claim_release(claim=held) is True
     assert deals.deal_claim_release(claim=held) is False
-    with pytest.raises(deals.DealInvalid):
+    with pytest.raises(errors.DealInvalid):
         deals.deal_claim_release(claim=ordered)
 
     assert FlashDeal.objects.get(pk=deal.pk).units_claimed == 1

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from live import deals
+from live import deals, errors
 from live.enums import FlashClaimStatus
 from live.models import FlashDeal, FlashDealClaim, LiveOrder
 from orders.models import Checkout, Order, OrderItem
@@ -35,7 +35,7 @@ def test_a_hundred_buyers_racing_for_five_deal_units_get_exactly_five_orders():
     placed = [r for r in results if isinstance(r, Checkout)]
     refused = [r for r in results if not isinstance(r, Checkout)]
     assert len(placed) == 5
-    assert {type(error) for error in refused} == {deals.DealSoldOut}
+    assert {type(error) for error in refused} == {errors.DealSoldOut}
     assert Order.objects.count() == 5
     assert LiveOrder.objects.filter(session=session).count() == 5
     assert sorted(OrderItem.objects.values_list("unit_price", "quantity")) == [(DEAL_PRICE, 1)] * 5
@@ -63,7 +63,7 @@ def test_the_per_buyer_limit_holds_when_one_buyer_races_themselves():
 
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(refused) == 8
-    assert {type(error) for error in refused} == {deals.DealBuyerLimitReached}
+    assert {type(error) for error in refused} == {errors.DealBuyerLimitReached}
     assert FlashDeal.objects.get(pk=deal.pk).units_claimed == 2
     assert sum(FlashDealClaim.objects.filter(buyer=buyer).values_list("quantity", flat=True)) == 2
 

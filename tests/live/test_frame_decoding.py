@@ -1,4 +1,4 @@
-"""live.chat.event_from_frame, the room socket's decoding, apart from any socket: whatever text a
+"""live.protocol.event_from_frame, the room socket's decoding, apart from any socket: whatever text a
 frame carries, the answer is an event that fits EVENT_SCHEMAS with storable text, or a ChatRefused
 (which the consumer sends as an error event), never another exception."""
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from live import chat
+from live import errors, protocol
 from marketplace.parsing import text_clean
 
 _TEXT = st.text(
@@ -24,10 +24,10 @@ _JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
     max_leaves=20,
 )
-_FIELD_NAMES = sorted({name for schema in chat.EVENT_SCHEMAS.values() for name in schema})
+_FIELD_NAMES = sorted({name for schema in protocol.EVENT_SCHEMAS.values() for name in schema})
 # Near-valid events: a known type with any of the known fields, of any JSON type.
 _EVENT = st.fixed_dictionaries(
-    {"type": st.sampled_from(sorted(chat.EVENT_SCHEMAS))},
+    {"type": st.sampled_from(sorted(protocol.EVENT_SCHEMAS))},
     optional=dict.fromkeys(_FIELD_NAMES, _JSON),
 )
 
@@ -47,14 +47,14 @@ def _strings(value):
 def _decode(frame: str):
     refusal = None
     try:
-        event = chat.event_from_frame(frame)
-    except chat.ChatRefused as refused:
+        event = protocol.event_from_frame(frame)
+    except errors.ChatRefused as refused:
         refusal = refused
     if refusal is not None:
         assert refusal.code in ("invalid", "too_large")
         assert refusal.message
         return None
-    schema = chat.EVENT_SCHEMAS[event["type"]]
+    schema = protocol.EVENT_SCHEMAS[event["type"]]
     assert set(event) - {"type"} <= set(schema)
     for text in _strings(event):
         text.encode("utf-8")  # storable in PostgreSQL and sendable: no lone surrogate
@@ -76,11 +76,11 @@ def test_chat_text_of_any_characters_decodes_to_storable_text(text):
     assert event["text"] == text_clean(text)
 
 
-@given(st.integers(min_value=chat.MAX_FRAME_DEPTH + 1, max_value=12_000), st.sampled_from("[{"))
+@given(st.integers(min_value=protocol.MAX_FRAME_DEPTH + 1, max_value=12_000), st.sampled_from("[{"))
 def test_nesting_past_the_bound_is_refused_before_decoding(depth, opener):
     body = "[" * depth + "]" * depth if opener == "[" else '{"a":' * depth + "1" + "}" * depth
-    with pytest.raises(chat.EventInvalid):
-        chat.event_from_frame(body[: chat.MAX_FRAME_CHARS])
+    with pytest.raises(errors.EventInvalid):
+        protocol.event_from_frame(body[: protocol.MAX_FRAME_CHARS])
 
 
 @pytest.mark.parametrize(
@@ -92,17 +92,17 @@ def test_nesting_past_the_bound_is_refused_before_decoding(depth, opener):
     ],
 )
 def test_brackets_inside_strings_do_not_count_as_nesting(frame):
-    assert chat.event_from_frame(frame) == json.loads(frame)
+    assert protocol.event_from_frame(frame) == json.loads(frame)
 
 
 @pytest.mark.parametrize(
     "frame", ['{"type": "slow_mode", "seconds": NaN}', '{"type": "like", "x": Infinity}']
 )
 def test_nan_and_infinity_are_not_json(frame):
-    with pytest.raises(chat.EventInvalid):
-        chat.event_from_frame(frame)
+    with pytest.raises(errors.EventInvalid):
+        protocol.event_from_frame(frame)
 
 
 def test_a_binary_frame_is_invalid():
-    with pytest.raises(chat.EventInvalid):
-        chat.event_from_frame(None)
+    with pytest.raises(errors.EventInvalid):
+        protocol.event_from_frame(None)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from live import services, tasks
+from live import errors, notifications, services, tasks
 from live.enums import LiveStatus
 from live.models import LiveReminder
 from marketplace.models import Notification
@@ -49,7 +49,7 @@ def test_followers_and_reminder_holders_are_told_once_each(django_capture_on_com
     follow_create(user=factories.UserFactory(username="lain"), shop=factories.ShopFactory())
 
     with django_capture_on_commit_callbacks() as emails, translation.override("en"):
-        count = services.session_notify_live(session_id=session.pk, batch_size=1)
+        count = notifications.session_notify_live(session_id=session.pk, batch_size=1)
 
     assert count == 3
     assert told(session) == {"ani": 1, "budi": 1, "citra": 1}
@@ -79,7 +79,7 @@ def test_a_session_no_longer_live_tells_nobody(status):
     session = live_session(status=status)
     follow_create(user=factories.UserFactory(), shop=session.shop)
 
-    assert services.session_notify_live(session_id=session.pk) == 0
+    assert notifications.session_notify_live(session_id=session.pk) == 0
     assert not Notification.objects.exists()
 
 
@@ -87,7 +87,7 @@ def test_inactive_accounts_are_skipped():
     session = live_session(status=LiveStatus.LIVE)
     follow_create(user=factories.UserFactory(is_active=False), shop=session.shop)
 
-    assert services.session_notify_live(session_id=session.pk) == 0
+    assert notifications.session_notify_live(session_id=session.pk) == 0
 
 
 # --- Reminders ----------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_a_reminder_is_set_once_and_only_for_upcoming_sessions(buyer):
 
     assert services.live_reminder_set(user=buyer, session=upcoming) is True
     assert services.live_reminder_set(user=buyer, session=upcoming) is False
-    with pytest.raises(services.ReminderNotAllowed):
+    with pytest.raises(errors.ReminderNotAllowed):
         services.live_reminder_set(user=buyer, session=ended)
 
     assert list(LiveReminder.objects.values_list("session_id", flat=True)) == [upcoming.pk]

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from live import claims
+from live import claims, errors
 from live.enums import ItemClaimStatus
 from live.models import ItemClaim
 from marketplace.models import Notification
@@ -49,7 +49,7 @@ def test_the_holder_buys_it_and_nobody_else_can():
     hold = claims.item_claim(buyer=holder, session=session, variant=variant)
     claims.item_claim(buyer=other, session=session, variant=variant)
 
-    with pytest.raises(claims.ItemHeldByOther):
+    with pytest.raises(errors.ItemHeldByOther):
         buy(other, other_address, session, variant=variant)
     checkout = buy(holder, holder_address, session, claim=hold)
 
@@ -139,7 +139,7 @@ def test_a_paid_item_is_sold_and_later_claims_are_refused():
     hold = claims.item_claim(buyer=a, session=session, variant=variant)
     buy(a, a_address, session, claim=hold, payment_method="cod")
 
-    with pytest.raises(claims.ItemSoldOut):
+    with pytest.raises(errors.ItemSoldOut):
         claims.item_claim(buyer=b, session=session, variant=variant)
     assert claims.item_claims_pass_lapsed(now=hold.hold_expires_at + timedelta(seconds=1)) == 0
     assert ItemClaim.objects.count() == 1
@@ -159,7 +159,7 @@ def test_withdrawing_the_hold_passes_it_on_and_leaving_the_queue_shortens_it():
     second.refresh_from_db()
     assert second.status == ItemClaimStatus.HOLDING
     assert claims.item_claim_queue_size(variant=variant) == 0
-    with pytest.raises(claims.ItemClaimNotOpen):
+    with pytest.raises(errors.ItemClaimNotOpen):
         claims.item_claim_withdraw(buyer=a, claim=first)
 
 

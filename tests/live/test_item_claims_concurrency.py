@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from live import claims
+from live import claims, errors
 from live.enums import ItemClaimStatus
 from live.models import ItemClaim
 from marketplace.models import Notification
@@ -72,7 +72,7 @@ def test_the_holder_and_the_queue_racing_to_pay_sell_the_item_once():
     # then: the holder's order, and every other buyer refused: held by someone else, or (once
     # the holder's order took it) sold out
     assert not isinstance(results[0], Exception)
-    assert all(isinstance(r, claims.ItemHeldByOther | CheckoutError) for r in results[1:])
+    assert all(isinstance(r, errors.ItemHeldByOther | CheckoutError) for r in results[1:])
     assert {r.code for r in results[1:] if isinstance(r, CheckoutError)} <= {"sold_out"}
     assert Order.objects.count() == 1
     assert ProductVariant.objects.get(pk=variant.pk).stock == 0

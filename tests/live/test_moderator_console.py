@@ -1,7 +1,7 @@
 """The shop's chat moderators and platform staff moderate from the console, and only moderate.
 
 The console in moderation mode (the page and the host actions it must not reach), who counts as a
-moderator in the room's chat (live.chat.role_of), staff moderating over the room's socket, and the
+moderator in the room's chat (live.policy.room_role), staff moderating over the room's socket, and the
 Seller Center where the shop names its moderators.
 """
 
@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from live import chat
+from live import errors, moderation, policy, room_access
 from live.enums import ChatMessageStatus, FlashDealStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, FlashDeal, LiveBan, LiveModerator, LiveMute, LiveSession
 from shops.enums import MemberRole
@@ -136,7 +136,7 @@ def test_moderators_get_the_chat_and_the_numbers_and_no_host_controls(who):
     page = page_of(response)
     assert one(page, "data-console")["data-mode"] == "moderate"
     assert "<title>Moderation console · " in response.content.decode()
-    # The chat, shown, with every moderation action live.chat lets a moderator take.
+    # The chat, shown, with every moderation action live.policy lets a moderator take.
     panels = find(page, "data-console-live-panel")
     assert len(panels) == 1
     assert "data-console-chat" in panels[0]
@@ -297,13 +297,13 @@ WHOM = [
 def test_the_chat_refuses_exactly_whom_the_console_does_not_offer(people, actor, target, is_refused):
     session = people["session"]
     page = page_of(logged_in(people[actor]).get(console(session)))
-    room = chat.room_open(session_id=session.pk, user=people[actor])
+    room = room_access.room_open(session_id=session.pk, user=people[actor])
 
     if is_refused:
-        with pytest.raises(chat.TargetProtected):
-            chat.chat_user_mute(room=room, user_id=people[target].pk, minutes=5)
+        with pytest.raises(errors.TargetProtected):
+            moderation.chat_user_mute(room=room, user_id=people[target].pk, minutes=5)
     else:
-        chat.chat_user_mute(room=room, user_id=people[target].pk, minutes=5)
+        moderation.chat_user_mute(room=room, user_id=people[target].pk, minutes=5)
 
     assert (people[target].pk in protected_ids(page)) is is_refused
     assert LiveMute.objects.filter(user=people[target]).exists() is not is_refused
@@ -316,13 +316,13 @@ def test_the_chat_refuses_exactly_whom_the_console_does_not_offer(people, actor,
 def test_a_moderator_cannot_delete_what_the_people_they_cannot_mute_say(people, actor, author, is_refused):
     session = people["session"]
     message = ChatMessage.objects.create(session=session, user=people[author], text="Ready stok, kak")
-    room = chat.room_open(session_id=session.pk, user=people[actor])
+    room = room_access.room_open(session_id=session.pk, user=people[actor])
 
     if is_refused:
-        with pytest.raises(chat.MessageProtected):
-            chat.chat_message_delete(room=room, message_id=message.pk)
+        with pytest.raises(errors.MessageProtected):
+            moderation.chat_message_delete(room=room, message_id=message.pk)
     else:
-        chat.chat_message_delete(room=room, message_id=message.pk)
+        moderation.chat_message_delete(room=room, message_id=message.pk)
 
     message.refresh_from_db()
     assert (message.status == ChatMessageStatus.VISIBLE) is is_refused
@@ -332,9 +332,9 @@ def test_a_message_whose_author_left_can_still_be_deleted(people):
     session = people["session"]
     message = ChatMessage.objects.create(session=session, user=people["shopper"], text="jelek")
     people["shopper"].delete()  # the message stays, without its author
-    room = chat.room_open(session_id=session.pk, user=people["moderator"])
+    room = room_access.room_open(session_id=session.pk, user=people["moderator"])
 
-    chat.chat_message_delete(room=room, message_id=message.pk)
+    moderation.chat_message_delete(room=room, message_id=message.pk)
 
     message.refresh_from_db()
     assert (message.user, message.status) == (None, ChatMessageStatus.DELETED)
@@ -426,29 +426,36 @@ def test_platform_staff_moderate_every_room_but_the_shops_own_roles_come_first(d
     owning_staff = superuser("pemilik-staf")
     factories.ShopMemberFactory(shop=session.shop, user=owning_staff, role=MemberRole.OWNER)
     expected = {
-        superuser().pk: chat.Role.MODERATOR,
-        staff_by_group().pk: chat.Role.MODERATOR,
-        direct.pk: chat.Role.MODERATOR,
-        gone.pk: chat.Role.VIEWER,
-        owning_staff.pk: chat.Role.OWNER,
-        owner_of(factories.ShopFactory()).pk: chat.Role.VIEWER,  # a seller elsewhere: is_staff only
+        superuser().pk: policy.Role.PLATFORM_STAFF,
+        staff_by_group().pk: policy.Role.PLATFORM_STAFF,
+        direct.pk: policy.Role.PLATFORM_STAFF,
+        gone.pk: policy.Role.VIEWER,
+        owning_staff.pk: policy.Role.OWNER,
+        owner_of(factories.ShopFactory()).pk: policy.Role.VIEWER,  # a seller elsewhere: is_staff only
     }
 
     with django_assert_num_queries(len(expected)):
-        roles = {user_id: chat.role_of(session=session, user_id=user_id) for user_id in expected}
+        roles = {user_id: policy.room_role(session=session, user_id=user_id) for user_id in expected}
 
     assert roles == expected
+    # Platform staff moderate every room as the shop's named moderators do.
+    assert all(
+        policy.may(role=roles[user_id], action=action)
+        for user_id, role in expected.items()
+        if role == policy.Role.PLATFORM_STAFF
+        for action in policy.allowed_actions(role=policy.Role.MODERATOR)
+    )
 
 
 @pytest.mark.django_db
 def test_staff_who_lose_the_permission_mid_live_stop_moderating_at_once():
     session = live_session(status=LiveStatus.LIVE)
     staff = staff_by_group()
-    room = chat.room_open(session_id=session.pk, user=staff)
+    room = room_access.room_open(session_id=session.pk, user=staff)
     staff.groups.clear()
 
-    with pytest.raises(chat.ModerationNotAllowed):
-        chat.chat_slow_mode_set(room=room, seconds=30)
+    with pytest.raises(errors.ModerationNotAllowed):
+        moderation.chat_slow_mode_set(room=room, seconds=30)
 
     assert LiveSession.objects.get(pk=session.pk).slow_mode_seconds == 0
 
@@ -529,8 +536,8 @@ def test_the_shop_cannot_mute_or_ban_platform_staff_but_can_its_own_moderator(ac
     assert not LiveMute.objects.exists()
 
     own_moderator = moderator_of(session.shop)
-    room = chat.room_open(session_id=session.pk, user=shop_side)
-    chat.chat_user_mute(room=room, user_id=own_moderator.pk, minutes=5)
+    room = room_access.room_open(session_id=session.pk, user=shop_side)
+    moderation.chat_user_mute(room=room, user_id=own_moderator.pk, minutes=5)
     assert LiveMute.objects.get().user == own_moderator
 
 
@@ -623,4 +630,4 @@ def test_an_owner_lists_and_removes_only_their_own_shops_moderators():
 
 def test_the_refusal_to_delete_reads_in_indonesian():
     with translation.override("id"):
-        assert str(chat.MessageProtected()) == "Anda tidak dapat menghapus pesan orang ini."
+        assert str(errors.MessageProtected()) == "Anda tidak dapat menghapus pesan orang ini."

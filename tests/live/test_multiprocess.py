@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 import pytest
 
-from live import chat, deals, services
+from live import deals, rate_limits, services
 from live.enums import ChatMessageStatus, FlashClaimStatus
 from live.models import ChatMessage, LiveBan, LiveOrder, LiveSessionProduct
 from orders.models import Order
@@ -184,7 +184,7 @@ def test_chat_rate_limit_counts_messages_on_every_process(daphnes, clients):
     laptop = clients(b, session.pk, dewi, name="Dewi's laptop on B")
     for client in (phone, laptop):
         client.expect("state")
-    limit, window = chat.CHAT_RATE
+    limit, window = rate_limits.CHAT_RATE
     _start_of_a_fresh_window(window, needed=4)
 
     # when: she sends the limit's worth of messages, alternating devices

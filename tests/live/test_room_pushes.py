@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from live import claims, deals, services
+from live import claims, deals, errors, services
 from live.enums import FlashClaimStatus, FlashDealStatus, ItemClaimStatus, LiveStatus
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession, LiveSessionProduct
 from orders.enums import OrderStatus, PaymentMethod
@@ -341,7 +341,7 @@ def test_when_the_holder_pays_the_line_behind_closes_and_each_waiting_buyer_is_t
     }
     assert queue == {"type": "item", "variant_id": item.pk, "held": False, "waiting": 0}
     assert ItemClaim.objects.get(buyer=waiting).status == ItemClaimStatus.CLOSED
-    with pytest.raises(claims.ItemSoldOut):
+    with pytest.raises(errors.ItemSoldOut):
         claims.item_claim(buyer=UserFactory(), session=session, variant=item)
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from live import services
+from live import errors, services
 from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, FlashDealStatus, LiveStatus
 from live.models import FlashDeal, LiveBlockedWord, LiveOrder, LiveSession
 from orders.enums import OrderStatus
@@ -36,7 +36,7 @@ def test_every_from_to_pair_follows_the_table(current, target):
         session.refresh_from_db()
         assert session.status == target
     else:
-        with pytest.raises(services.LiveTransitionNotAllowed):
+        with pytest.raises(errors.LiveTransitionNotAllowed):
             services.session_transition(session=session, to=target, actor=session.host)
         assert LiveSession.objects.values().get(pk=session.pk) == before
 
@@ -60,7 +60,7 @@ def test_go_live_then_end_records_the_times(django_capture_on_commit_callbacks):
 def test_ending_an_ended_session_is_refused_with_a_clear_message():
     session = live_session(status=LiveStatus.ENDED)
 
-    with pytest.raises(services.LiveTransitionNotAllowed) as refusal:
+    with pytest.raises(errors.LiveTransitionNotAllowed) as refusal:
         services.session_end(session=session, actor=session.host)
 
     assert str(refusal.value) == "A live session cannot move from “Ended” to “Ended”."
@@ -73,7 +73,7 @@ def test_the_owner_may_run_a_session_but_shop_staff_and_buyers_may_not(seller_fa
     other_shops_host = factories.ShopMemberFactory(role=MemberRole.HOST).user
 
     for outsider in (staff, buyer, other_shops_host):
-        with pytest.raises(services.LiveHostNotAllowed):
+        with pytest.raises(errors.LiveHostNotAllowed):
             services.session_cancel(session=session, actor=outsider)
     assert LiveSession.objects.get(pk=session.pk).status == LiveStatus.SCHEDULED
 
@@ -85,7 +85,7 @@ def test_a_suspended_shop_cannot_go_live():
     session = live_session()
     type(session.shop).objects.filter(pk=session.shop_id).update(status=ShopStatus.SUSPENDED)
 
-    with pytest.raises(services.LiveShopNotActive):
+    with pytest.raises(errors.LiveShopNotActive):
         services.session_go_live(session=session, actor=session.host)
 
     assert LiveSession.objects.get(pk=session.pk).status == LiveStatus.SCHEDULED
@@ -95,7 +95,7 @@ def test_a_shop_is_live_in_one_session_at_a_time(django_capture_on_commit_callba
     on_air = live_session(status=LiveStatus.LIVE)
     next_one = live_session(shop=on_air.shop, host=on_air.host)
 
-    with pytest.raises(services.ShopAlreadyLive):
+    with pytest.raises(errors.ShopAlreadyLive):
         services.session_go_live(session=next_one, actor=on_air.host)
 
     assert LiveSession.objects.get(pk=next_one.pk).status == LiveStatus.SCHEDULED
@@ -184,7 +184,7 @@ def test_seeding_merges_into_a_shops_own_words(host_member):
 
 
 def test_schedule_refuses_a_start_in_the_past(host_member):
-    with pytest.raises(services.LiveScheduleInvalid, match="The planned start must be in the future."):
+    with pytest.raises(errors.LiveScheduleInvalid, match="The planned start must be in the future."):
         _schedule(host_member, planned_start=timezone.now() - timedelta(minutes=5))
 
     assert not LiveSession.objects.exists()
@@ -194,11 +194,11 @@ def test_schedule_refuses_a_staff_member_as_host_and_another_shops_product(host_
     staff = factories.ShopMemberFactory(shop=host_member.shop, role=MemberRole.STAFF).user
     foreign = factories.active_product()
 
-    with pytest.raises(services.LiveScheduleInvalid):
+    with pytest.raises(errors.LiveScheduleInvalid):
         _schedule(host_member, host=staff)
-    with pytest.raises(services.LiveHostNotAllowed):
+    with pytest.raises(errors.LiveHostNotAllowed):
         _schedule(host_member, actor=staff)
-    with pytest.raises(services.LiveScheduleInvalid):
+    with pytest.raises(errors.LiveScheduleInvalid):
         _schedule(host_member, products=[foreign])
 
     assert not LiveSession.objects.exists()

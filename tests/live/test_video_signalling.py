@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 
-from live import chat, presence, video
+from live import presence, rate_limits, video
 from live.enums import LiveStatus
 from live.models import ChatMessage, LiveModerator
 from shops.enums import MemberRole
@@ -47,7 +47,7 @@ def _channel_layer(settings):
 @pytest.fixture(autouse=True)
 def _no_video_keys_left():
     # Session ids come back in a new test database; slots of an earlier run must not count.
-    client = chat.redis_client()
+    client = rate_limits.redis_client()
     for key in client.scan_iter(match="live:video:*"):
         client.delete(key)
 
@@ -141,7 +141,7 @@ def test_no_publishing_outside_the_live(status):
         return refusal
 
     assert async_to_sync(scenario)()["code"] == "not_live"
-    assert not chat.redis_client().exists(f"live:video:{session.pk}:publisher")
+    assert not rate_limits.redis_client().exists(f"live:video:{session.pk}:publisher")
 
 
 def test_watching_without_a_publisher_says_so(room):
@@ -370,7 +370,7 @@ def test_unpublishing_turns_the_video_off_for_the_room(room):
         return told
 
     assert async_to_sync(scenario)() == {"type": "rtc_publisher", "live": False}
-    assert not chat.redis_client().exists(f"live:video:{room.pk}:publisher")
+    assert not rate_limits.redis_client().exists(f"live:video:{room.pk}:publisher")
 
 
 # --- Sizes and shapes ---------------------------------------------------------------------------

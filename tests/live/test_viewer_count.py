@@ -8,7 +8,7 @@ import uuid
 import pytest
 from asgiref.sync import async_to_sync
 
-from live import chat, presence
+from live import presence, rate_limits
 from live.enums import LiveStatus
 from live.models import LiveModerator, LiveSession
 from shops.enums import MemberRole
@@ -36,7 +36,7 @@ def _channel_layer(settings):
 @pytest.fixture(autouse=True)
 def _no_video_keys_left():
     # Session ids come back in a new test database; an earlier run's keys must not count.
-    client = chat.redis_client()
+    client = rate_limits.redis_client()
     for pattern in ("live:video:*", "live:room:*"):
         for key in client.scan_iter(match=pattern):
             client.delete(key)

@@ -19,12 +19,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from live.chat import chat_message_post, room_open
+from live.chat import chat_message_post
 from live.checkout import live_checkout_place
 from live.enums import LiveStatus
 from live.models import ChatMessage, LiveOrder, LiveSession, LiveSessionProduct
+from live.policy import HOST_MEMBER_ROLES
+from live.room_access import room_open
 from live.services import (
-    HOST_ROLES,
     session_end,
     session_go_live,
     session_refresh_summary,
@@ -101,7 +102,9 @@ class Command(BaseCommand):
             return
         # The demo host presents; without them, the owner does.
         members = (
-            ShopMember.objects.filter(shop=shop, role__in=HOST_ROLES).select_related("user").order_by("id")
+            ShopMember.objects.filter(shop=shop, role__in=HOST_MEMBER_ROLES)
+            .select_related("user")
+            .order_by("id")
         )
         host_member = members.filter(user__username=HOST_USERNAME).first() or members.first()
         if host_member is None:
