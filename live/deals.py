@@ -27,11 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live.broadcast import room_push
-from live.enums import FLASH_DEAL_TRANSITIONS, FlashClaimStatus, FlashDealStatus, LiveStatus
-from live.models import FlashDeal, FlashDealClaim, LiveSession
+from live.enums import FLASH_DEAL_MACHINE, FlashClaimStatus, FlashDealEventKind, FlashDealStatus, LiveStatus
+from live.models import FlashDeal, FlashDealClaim, FlashDealEvent, LiveSession
 from live.services import LiveError, LiveHostNotAllowed, user_may_host
 from live.state import deal_payload, running_q
 from marketplace.models import User
+from marketplace.transitions import TransitionNotAllowed, transition
 from orders.enums import OrderStatus
 from orders.models import Order
 from shops.models import Product, ProductVariant
@@ -69,15 +70,6 @@ class DealBuyerLimitReached(DealError):
     def __init__(self, limit: int):
         self.limit = limit
         super().__init__(_("You can take at most %(limit)d of this flash deal.") % {"limit": limit})
-
-
-class DealTransitionNotAllowed(DealError):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(
-            _("A flash deal cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": FlashDealStatus(current).label, "target": FlashDealStatus(target).label}
-        )
 
 
 def deal_is_running(deal: FlashDeal, *, now: datetime | None = None) -> bool:
@@ -156,6 +148,16 @@ def deal_launch(
             if "one_active_flash_deal" in str(error):
                 raise DealAlreadyRunning from None
             raise
+        # Created running, so "started" has no status before it: a creation, not a move.
+        FlashDealEvent.objects.create(
+            deal=deal,
+            session=locked,
+            actor=actor,
+            kind=FlashDealEventKind.STARTED,
+            params={"product": product.title, "units": units},
+            from_status="",
+            to_status=deal.status,
+        )
         room_push(locked.pk, {"type": "deal", "deal": deal_payload(deal, now=now)})
         return deal
 
@@ -169,10 +171,16 @@ def deal_stop(*, deal: FlashDeal, actor) -> FlashDeal:
         if not user_may_host(user=actor, shop_id=locked.session.shop_id):
             raise LiveHostNotAllowed
         now = timezone.now()
-        target = FlashDealStatus.STOPPED if deal_is_running(locked, now=now) else FlashDealStatus.ENDED
-        if target not in FLASH_DEAL_TRANSITIONS[locked.status]:
-            raise DealTransitionNotAllowed(locked.status, FlashDealStatus.STOPPED)
-        _deal_close(locked, to=target, now=now)
+        if deal_is_running(locked, now=now):
+            target, kind = FlashDealStatus.STOPPED, FlashDealEventKind.STOPPED
+        else:
+            target, kind = FlashDealStatus.ENDED, FlashDealEventKind.EXPIRED
+        if not FLASH_DEAL_MACHINE.allows(locked.status, target):
+            # Refused as a stop, whichever end it would have been: the host asked to stop it.
+            raise TransitionNotAllowed(
+                machine=FLASH_DEAL_MACHINE, current=locked.status, target=FlashDealStatus.STOPPED
+            )
+        _deal_close(locked, to=target, kind=kind, actor=actor, now=now)
     deal.status, deal.stopped_at, deal.units_claimed = locked.status, locked.stopped_at, locked.units_claimed
     return deal
 
@@ -202,36 +210,51 @@ def _end_due(deals, *, now: datetime) -> int:
     for deal in (
         deals.select_for_update().filter(status=FlashDealStatus.ACTIVE, ends_at__lte=now).order_by("id")
     ):
-        _deal_close(deal, to=FlashDealStatus.ENDED, now=now)
+        # Time was up: no one ended it, whoever's call found it so.
+        _deal_close(deal, to=FlashDealStatus.ENDED, kind=FlashDealEventKind.EXPIRED, actor=None, now=now)
         ended += 1
     return ended
 
 
-def deals_close_for_session(*, session: LiveSession, now: datetime) -> int:
+def deals_close_for_session(*, session: LiveSession, now: datetime, actor=None) -> int:
     """The session ends: its running deal ends with it, giving back the units of claims that
-    never became orders. Caller holds the session's row lock."""
+    never became orders. Caller holds the session's row lock; the deals are locked by id."""
     closed = 0
-    for deal in FlashDeal.objects.select_for_update().filter(session=session, status=FlashDealStatus.ACTIVE):
-        _deal_close(deal, to=FlashDealStatus.ENDED, now=now)
+    running = FlashDeal.objects.select_for_update().filter(session=session, status=FlashDealStatus.ACTIVE)
+    for deal in running.order_by("id"):
+        _deal_close(
+            deal, to=FlashDealStatus.ENDED, kind=FlashDealEventKind.ENDED_WITH_SESSION, actor=actor, now=now
+        )
         closed += 1
     return closed
 
 
-def _deal_close(deal: FlashDeal, *, to: str, now: datetime) -> None:
-    """Caller holds the deal's row lock. Every viewer hears that the deal is over."""
-    deal.status = to
-    fields = ["status"]
-    if to == FlashDealStatus.STOPPED:
-        deal.stopped_at = now
-        fields.append("stopped_at")
-    deal.save(update_fields=fields)
-    room_push(deal.session_id, {"type": "deal_ended", "id": deal.pk, "status": to})
+def _deal_close(deal: FlashDeal, *, to: str, kind: str, actor, now: datetime) -> None:
+    """Caller holds the deal's row lock. Units of claims that never became orders go back first,
+    so the event counts the units ordered; then the move and its FlashDealEvent
+    (marketplace.transitions.transition). Every viewer hears that the deal is over."""
     held = list(
         FlashDealClaim.objects.select_for_update()
         .filter(deal=deal, status=FlashClaimStatus.HELD)
         .order_by("id")
     )
     _release(deal, held, now=now)
+
+    def record(moved: FlashDeal, previous: str) -> None:
+        title = Product.objects.values_list("title", flat=True).get(pk=moved.product_id)
+        FlashDealEvent.objects.create(
+            deal=moved,
+            session_id=moved.session_id,
+            actor=actor,
+            kind=kind,
+            params={"product": title, "units": moved.units, "ordered": moved.units_claimed},
+            from_status=previous,
+            to_status=to,
+        )
+
+    changes = {"stopped_at": now} if to == FlashDealStatus.STOPPED else {}
+    transition(machine=FLASH_DEAL_MACHINE, instance=deal, to=to, changes=changes, record=record)
+    room_push(deal.session_id, {"type": "deal_ended", "id": deal.pk, "status": to})
 
 
 # --- Buyers -------------------------------------------------------------------------------------

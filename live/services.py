@@ -5,9 +5,10 @@ host's console and the room's pages, tasks, the room's tick (live/local_room.py 
 numbers), the demo seeder and tests. What the room's socket writes goes through live/chat.py;
 flash deals and one-off items through live/deals.py, live/claims.py and live/checkout.py.
 
-Session status moves only through `session_transition` (LIVE_TRANSITIONS in live/enums.py), under
-the session's row lock. Going live tells the shop's followers and the shoppers who asked for a
-reminder, from a Celery task queued after the commit: a shop may have many followers.
+Session status moves only through `session_transition` (LIVE_MACHINE in live/enums.py), under
+the session's row lock, each move with its LiveSessionEvent. Going live tells the shop's
+followers and the shoppers who asked for a reminder, from a Celery task queued after the
+commit: a shop may have many followers.
 
 Lock order: a session's row before its deals' and their claims' rows, each by id (live/deals.py
 and live/claims.py give the whole order, which extends orders').
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live.broadcast import room_push
-from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, LiveStatus
+from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_EVENT_KINDS, LIVE_MACHINE, LiveSessionEventKind, LiveStatus
 from live.models import (
     ChatMessage,
     FlashDeal,
@@ -31,6 +32,7 @@ from live.models import (
     LiveOrder,
     LiveReminder,
     LiveSession,
+    LiveSessionEvent,
     LiveSessionProduct,
 )
 from live.selectors import NOT_SOLD_STATUSES
@@ -38,6 +40,7 @@ from live.state import pinned_payload, running_q
 from marketplace.models import Notification, User
 from marketplace.notifications import notify
 from marketplace.permissions import is_platform_staff
+from marketplace.transitions import transition
 from shops.enums import MemberRole, ProductStatus
 from shops.models import Follow, Product, Shop, ShopMember
 
@@ -52,15 +55,6 @@ NOTIFY_BATCH_SIZE = 500
 
 class LiveError(Exception):
     """Base of the refusals below; `str()` is a sentence for the seller or shopper."""
-
-
-class LiveTransitionNotAllowed(LiveError):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(
-            _("A live session cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": LiveStatus(current).label, "target": LiveStatus(target).label}
-        )
 
 
 class LiveHostNotAllowed(LiveError):
@@ -182,16 +176,28 @@ def session_schedule(
         LiveSessionProduct(session=session, product=product, position=position)
         for position, product in enumerate(products)
     )
+    _scheduled_record(session=session, actor=actor)
     if is_first:
         shop_blocked_words_seed(shop=shop, only_if_empty=True)
     return session
 
 
-def session_after_first_schedule(*, session: LiveSession) -> None:
-    """What scheduling adds to a form save (the admin's add form): on the shop's first session,
-    its chat gets the default blocked words."""
+def session_after_first_schedule(*, session: LiveSession, actor=None) -> None:
+    """What scheduling adds to a form save (the admin's add form): its "scheduled" event, and on
+    the shop's first session, its chat gets the default blocked words."""
+    _scheduled_record(session=session, actor=actor)
     if not LiveSession.objects.filter(shop_id=session.shop_id).exclude(pk=session.pk).exists():
         shop_blocked_words_seed(shop=session.shop, only_if_empty=True)
+
+
+def _scheduled_record(*, session: LiveSession, actor) -> None:
+    LiveSessionEvent.objects.create(
+        session=session,
+        actor=actor,
+        kind=LiveSessionEventKind.SCHEDULED,
+        from_status="",
+        to_status=session.status,
+    )
 
 
 def shop_blocked_words_seed(*, shop: Shop, only_if_empty: bool = False) -> int:
@@ -216,32 +222,39 @@ def shop_blocked_words_seed(*, shop: Shop, only_if_empty: bool = False) -> int:
 
 
 def session_transition(*, session: LiveSession, to: str, actor) -> LiveSession:
-    """Move `session` to `to` if LIVE_TRANSITIONS allows it, under the row lock.
+    """Move `session` to `to` if LIVE_MACHINE allows it, under the row lock, writing its
+    LiveSessionEvent in the same transaction (marketplace.transitions.transition).
 
-    Refuses with LiveTransitionNotAllowed (nothing written) otherwise, and with
+    Refuses with TransitionNotAllowed (nothing written) otherwise, and with
     LiveHostNotAllowed unless the actor may host the shop. Sets started_at / ended_at.
     `session` is refreshed in place from the locked row.
     """
     with transaction.atomic():
+        # Locked here already: who may move it and whether the shop may go live are read under
+        # the lock, before the move (transition() takes the same lock again, at no wait).
         locked = LiveSession.objects.select_for_update().select_related("shop").get(pk=session.pk)
         if not user_may_host(user=actor, shop_id=locked.shop_id):
             raise LiveHostNotAllowed
-        if to not in LIVE_TRANSITIONS[locked.status]:
-            raise LiveTransitionNotAllowed(locked.status, to)
+        LIVE_MACHINE.check(locked.status, to)
         now = timezone.now()
-        locked.status = to
-        fields = ["status", "updated_at"]
+        changes = {}
         if to == LiveStatus.LIVE:
             if not locked.shop.is_active:
                 raise LiveShopNotActive
-            locked.started_at = now
-            fields.append("started_at")
+            changes["started_at"] = now
         elif to == LiveStatus.ENDED:
-            locked.ended_at = now
-            fields.append("ended_at")
+            changes["ended_at"] = now
+
+        def record(moved: LiveSession, previous: str) -> None:
+            LiveSessionEvent.objects.create(
+                session=moved, actor=actor, kind=LIVE_EVENT_KINDS[to], from_status=previous, to_status=to
+            )
+
         try:
             with transaction.atomic():
-                locked.save(update_fields=fields)
+                locked = transition(
+                    machine=LIVE_MACHINE, instance=locked, to=to, changes=changes, record=record
+                )
         except IntegrityError as error:
             if "one_live_session_per_shop" in str(error):
                 raise ShopAlreadyLive from None
@@ -270,7 +283,7 @@ def session_end(*, session: LiveSession, actor) -> LiveSession:
     # deals imports this module (user_may_host); the import runs here, not at load.
     from live.deals import deals_close_for_session
 
-    deals_close_for_session(session=session, now=session.ended_at)
+    deals_close_for_session(session=session, now=session.ended_at, actor=actor)
     session_refresh_summary(session=session)
     room_push(session.pk, {"type": "session", "status": session.status})
     return session

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from live import services
 from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, FlashDealStatus, LiveStatus
 from live.models import FlashDeal, LiveBlockedWord, LiveOrder, LiveSession
+from marketplace.transitions import TransitionNotAllowed
 from orders.enums import OrderStatus
 from shops.enums import MemberRole, ShopStatus
 from tests import factories
@@ -36,7 +37,7 @@ def test_every_from_to_pair_follows_the_table(current, target):
         session.refresh_from_db()
         assert session.status == target
     else:
-        with pytest.raises(services.LiveTransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed):
             services.session_transition(session=session, to=target, actor=session.host)
         assert LiveSession.objects.values().get(pk=session.pk) == before
 
@@ -60,7 +61,7 @@ def test_go_live_then_end_records_the_times(django_capture_on_commit_callbacks):
 def test_ending_an_ended_session_is_refused_with_a_clear_message():
     session = live_session(status=LiveStatus.ENDED)
 
-    with pytest.raises(services.LiveTransitionNotAllowed) as refusal:
+    with pytest.raises(TransitionNotAllowed) as refusal:
         services.session_end(session=session, actor=session.host)
 
     assert str(refusal.value) == "A live session cannot move from “Ended” to “Ended”."
