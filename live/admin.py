@@ -104,8 +104,12 @@ class _EventInline(ReadOnlyAdminMixin, ShopScopedInlineMixin, admin.TabularInlin
     ordering = ("created_at", "id")
 
     def has_view_permission(self, request, obj=None):
-        # A session being added has no history yet.
-        return obj is not None and super().has_view_permission(request, obj)
+        # A session being added has no history: its add form neither shows nor posts one. (Django
+        # asks again without the parent when it reads the rows, so the parent cannot tell.)
+        match = request.resolver_match
+        if obj is None and match is not None and (match.url_name or "").endswith("_add"):
+            return False
+        return super().has_view_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

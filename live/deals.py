@@ -27,7 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live.broadcast import room_push
-from live.enums import FLASH_DEAL_MACHINE, FlashClaimStatus, FlashDealEventKind, FlashDealStatus, LiveStatus
+from live.enums import (
+    FLASH_DEAL_EVENT_KINDS,
+    FLASH_DEAL_MACHINE,
+    FlashClaimStatus,
+    FlashDealEventKind,
+    FlashDealStatus,
+    LiveStatus,
+)
 from live.models import FlashDeal, FlashDealClaim, FlashDealEvent, LiveSession
 from live.services import LiveError, LiveHostNotAllowed, user_may_host
 from live.state import deal_payload, running_q
@@ -171,17 +178,13 @@ def deal_stop(*, deal: FlashDeal, actor) -> FlashDeal:
         if not user_may_host(user=actor, shop_id=locked.session.shop_id):
             raise LiveHostNotAllowed
         now = timezone.now()
-        if deal_is_running(locked, now=now):
-            target, kind = FlashDealStatus.STOPPED, FlashDealEventKind.STOPPED
-        else:
-            target, kind = FlashDealStatus.ENDED, FlashDealEventKind.EXPIRED
+        target = FlashDealStatus.STOPPED if deal_is_running(locked, now=now) else FlashDealStatus.ENDED
         if not FLASH_DEAL_MACHINE.allows(locked.status, target):
             # Refused as a stop, whichever end it would have been: the host asked to stop it.
             raise TransitionNotAllowed(
                 machine=FLASH_DEAL_MACHINE, current=locked.status, target=FlashDealStatus.STOPPED
             )
-        _deal_close(locked, to=target, kind=kind, actor=actor, now=now)
-    deal.status, deal.stopped_at, deal.units_claimed = locked.status, locked.stopped_at, locked.units_claimed
+        deal_transition(deal=deal, to=target, actor=actor, now=now)
     return deal
 
 
@@ -211,7 +214,7 @@ def _end_due(deals, *, now: datetime) -> int:
         deals.select_for_update().filter(status=FlashDealStatus.ACTIVE, ends_at__lte=now).order_by("id")
     ):
         # Time was up: no one ended it, whoever's call found it so.
-        _deal_close(deal, to=FlashDealStatus.ENDED, kind=FlashDealEventKind.EXPIRED, actor=None, now=now)
+        deal_transition(deal=deal, to=FlashDealStatus.ENDED, actor=None, now=now)
         ended += 1
     return ended
 
@@ -222,39 +225,69 @@ def deals_close_for_session(*, session: LiveSession, now: datetime, actor=None) 
     closed = 0
     running = FlashDeal.objects.select_for_update().filter(session=session, status=FlashDealStatus.ACTIVE)
     for deal in running.order_by("id"):
-        _deal_close(
-            deal, to=FlashDealStatus.ENDED, kind=FlashDealEventKind.ENDED_WITH_SESSION, actor=actor, now=now
+        deal_transition(
+            deal=deal,
+            to=FlashDealStatus.ENDED,
+            kind=FlashDealEventKind.ENDED_WITH_SESSION,
+            actor=actor,
+            now=now,
         )
         closed += 1
     return closed
 
 
-def _deal_close(deal: FlashDeal, *, to: str, kind: str, actor, now: datetime) -> None:
-    """Caller holds the deal's row lock. Units of claims that never became orders go back first,
-    so the event counts the units ordered; then the move and its FlashDealEvent
-    (marketplace.transitions.transition). Every viewer hears that the deal is over."""
-    held = list(
-        FlashDealClaim.objects.select_for_update()
-        .filter(deal=deal, status=FlashClaimStatus.HELD)
-        .order_by("id")
-    )
-    _release(deal, held, now=now)
+def deal_transition(
+    *, deal: FlashDeal, to: str, actor, kind: str | None = None, now: datetime | None = None
+) -> FlashDeal:
+    """Move `deal` to `to` if FLASH_DEAL_MACHINE allows it, writing its FlashDealEvent (`kind`,
+    by default FLASH_DEAL_EVENT_KINDS[to]) in the same transaction
+    (marketplace.transitions.transition, which locks the deal's row). Refuses with
+    TransitionNotAllowed and writes nothing otherwise.
+
+    An end (stopped, ended) gives back the units of claims that never became orders, locked
+    after the deal, by id; the event counts the units ordered, and every viewer hears that the
+    deal is over after the commit. `deal` follows the saved row.
+    """
+    now = now or timezone.now()
+    is_end = to in (FlashDealStatus.STOPPED, FlashDealStatus.ENDED)
 
     def record(moved: FlashDeal, previous: str) -> None:
         title = Product.objects.values_list("title", flat=True).get(pk=moved.product_id)
+        params = {"product": title, "units": moved.units}
+        if is_end:
+            # Under the deal's lock no claim is taken, ordered or given back meanwhile.
+            held = FlashDealClaim.objects.filter(deal=moved, status=FlashClaimStatus.HELD)
+            params["ordered"] = moved.units_claimed - (held.aggregate(units=Sum("quantity"))["units"] or 0)
         FlashDealEvent.objects.create(
             deal=moved,
             session_id=moved.session_id,
             actor=actor,
-            kind=kind,
-            params={"product": title, "units": moved.units, "ordered": moved.units_claimed},
+            kind=kind or FLASH_DEAL_EVENT_KINDS[to],
+            params=params,
             from_status=previous,
             to_status=to,
         )
 
-    changes = {"stopped_at": now} if to == FlashDealStatus.STOPPED else {}
-    transition(machine=FLASH_DEAL_MACHINE, instance=deal, to=to, changes=changes, record=record)
-    room_push(deal.session_id, {"type": "deal_ended", "id": deal.pk, "status": to})
+    changes: dict = {}
+    if to == FlashDealStatus.ACTIVE:
+        # A prepared deal runs its duration from now.
+        changes = {"started_at": now, "ends_at": now + timedelta(seconds=deal.duration_seconds)}
+    elif to == FlashDealStatus.STOPPED:
+        changes = {"stopped_at": now}
+    with transaction.atomic():
+        moved = transition(machine=FLASH_DEAL_MACHINE, instance=deal, to=to, changes=changes, record=record)
+        if to == FlashDealStatus.ACTIVE:
+            room_push(moved.session_id, {"type": "deal", "deal": deal_payload(moved, now=now)})
+        if is_end:
+            room_push(moved.session_id, {"type": "deal_ended", "id": moved.pk, "status": to})
+            held = list(
+                FlashDealClaim.objects.select_for_update()
+                .filter(deal=moved, status=FlashClaimStatus.HELD)
+                .order_by("id")
+            )
+            _release(moved, held, now=now)
+    deal.units_claimed = moved.units_claimed
+    return moved
 
 
 # --- Buyers -------------------------------------------------------------------------------------

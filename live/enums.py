@@ -97,6 +97,15 @@ class FlashDealEventKind(models.TextChoices):
     ENDED_WITH_SESSION = "ended_with_session", _("Ended with the live")
 
 
+# The event each move of FLASH_DEAL_TRANSITIONS writes unless its cause says otherwise (a deal
+# ended by its session's end is ENDED_WITH_SESSION).
+FLASH_DEAL_EVENT_KINDS: dict[str, str] = {
+    FlashDealStatus.ACTIVE: FlashDealEventKind.STARTED,
+    FlashDealStatus.STOPPED: FlashDealEventKind.STOPPED,
+    FlashDealStatus.ENDED: FlashDealEventKind.EXPIRED,
+}
+
+
 class FlashClaimStatus(models.TextChoices):
     # Units taken off the deal, waiting for the buyer's checkout.
     HELD = "held", _("Held")
