@@ -3,7 +3,7 @@
 Scoped exactly like the catalog (shops.admin.ShopScopedAdminMixin, paths in live/scoping.py):
 the changelist, change URLs, foreign-key choices, inlines and actions reach only the user's
 shops. The shop's owner and its live hosts schedule and edit; shop staff read. Status never comes
-from a form: it moves through live.services (the actions below), which check LIVE_TRANSITIONS.
+from a form: it moves through live.services (the actions below), which check LIVE_MACHINE.
 """
 
 from django import forms
@@ -16,9 +16,18 @@ from django.utils.translation import ngettext
 import live.scoping  # noqa: F401  (registers the shop paths before any admin asks for them)
 from live import errors, policy, selectors, services
 from live.enums import LiveStatus
-from live.models import LiveBlockedWord, LiveModerator, LiveSession, LiveSessionProduct
+from live.models import (
+    FlashDealEvent,
+    LiveBlockedWord,
+    LiveModerator,
+    LiveSession,
+    LiveSessionEvent,
+    LiveSessionProduct,
+)
 from marketplace.models import User
 from marketplace.money import format_rupiah
+from marketplace.permissions import ReadOnlyAdminMixin
+from marketplace.transitions import TransitionNotAllowed
 from shops.admin import ContactScreenedAdminMixin, ShopScopedAdminMixin, ShopScopedInlineMixin
 from shops.permissions import is_platform_staff, member_shop_ids
 
@@ -82,6 +91,44 @@ class FeaturedProductInline(ShopScopedInlineMixin, admin.TabularInline):
         return self._is_open(obj) and super().has_delete_permission(request, obj)
 
 
+class _EventInline(ReadOnlyAdminMixin, ShopScopedInlineMixin, admin.TabularInline):
+    """Events are written by the services only; each reads as a sentence in the reader's language."""
+
+    fields = ("created_at", "what_happened", "actor")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ("created_at", "id")
+
+    def has_view_permission(self, request, obj=None):
+        # A session being added has no history: its add form neither shows nor posts one. (Django
+        # asks again without the parent when it reads the rows, so the parent cannot tell.)
+        match = request.resolver_match
+        if obj is None and match is not None and (match.url_name or "").endswith("_add"):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("what happened"))
+    def what_happened(self, obj):
+        return obj.message
+
+
+class LiveSessionEventInline(_EventInline):
+    model = LiveSessionEvent
+    verbose_name = _("event")
+    verbose_name_plural = _("session history")
+
+
+class FlashDealEventInline(_EventInline):
+    model = FlashDealEvent
+    verbose_name = _("flash deal event")
+    verbose_name_plural = _("flash deal history")
+
+
 @admin.register(LiveSession)
 class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     # The owner and the live hosts run lives; shop staff may read them.
@@ -91,7 +138,7 @@ class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.Mo
 
     form = LiveSessionForm
     contact_screened_fields = ("title", "description")
-    inlines = [FeaturedProductInline]
+    inlines = [FeaturedProductInline, LiveSessionEventInline, FlashDealEventInline]
     list_display = ("title", "status", "planned_start", "peak_viewers", "order_count", "revenue_display")
     list_select_related = ("shop",)
     list_filter = ("status",)
@@ -240,7 +287,7 @@ class LiveSessionAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.Mo
         for session in self.editable(request, queryset).order_by("pk"):
             try:
                 service(session=session, actor=request.user)
-            except errors.LiveError as refusal:
+            except (errors.LiveError, TransitionNotAllowed) as refusal:
                 refusals.append(f"{session.title}: {refusal}")
                 continue
             done += 1

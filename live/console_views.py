@@ -31,6 +31,7 @@ from live.models import FlashDeal, ItemClaim, LiveModerator, LiveSession
 from live.policy import Action, Role
 from marketplace.models import User
 from marketplace.parsing import IdField, StrictIntegerField, parse_id
+from marketplace.transitions import TransitionNotAllowed
 from shops.enums import ProductStatus
 from shops.filters import MAX_PRICE
 from shops.models import Product, ProductVariant, ShopMember
@@ -163,7 +164,7 @@ def live_console_start(request, session_id):
     session = _hosted_session(request, session_id)
     try:
         services.session_go_live(session=session, actor=request.user)
-    except errors.LiveError as refusal:
+    except (errors.LiveError, TransitionNotAllowed) as refusal:
         return _answer(request, session, error=str(refusal))
     return _answer(request, session, ok=_("You are live."), data={"status": session.status})
 
@@ -174,7 +175,7 @@ def live_console_end(request, session_id):
     session = _hosted_session(request, session_id)
     try:
         services.session_end(session=session, actor=request.user)
-    except errors.LiveError as refusal:
+    except (errors.LiveError, TransitionNotAllowed) as refusal:
         return _answer(request, session, error=str(refusal))
     return _answer(request, session, ok=_("The live has ended."), data={"status": session.status})
 
@@ -243,7 +244,7 @@ def live_console_deal_stop(request, session_id, deal_id):
         raise Http404
     try:
         deals.deal_stop(deal=deal, actor=request.user)
-    except errors.LiveError as refusal:
+    except (errors.LiveError, TransitionNotAllowed) as refusal:
         return _answer(request, session, error=str(refusal))
     return _answer(request, session, ok=_("The flash deal has stopped."))
 

@@ -27,20 +27,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from live.broadcast import room_push
-from live.enums import FLASH_DEAL_TRANSITIONS, FlashClaimStatus, FlashDealStatus, LiveStatus
+from live.enums import (
+    FLASH_DEAL_EVENT_KINDS,
+    FLASH_DEAL_MACHINE,
+    FlashClaimStatus,
+    FlashDealEventKind,
+    FlashDealStatus,
+    LiveStatus,
+)
 from live.errors import (
     DealAlreadyRunning,
     DealBuyerLimitReached,
     DealInvalid,
     DealNotRunning,
     DealSoldOut,
-    DealTransitionNotAllowed,
     LiveHostNotAllowed,
 )
-from live.models import FlashDeal, FlashDealClaim, LiveSession
+from live.models import FlashDeal, FlashDealClaim, FlashDealEvent, LiveSession
 from live.policy import user_may_host
 from live.state import deal_payload, running_q
 from marketplace.models import User
+from marketplace.transitions import TransitionNotAllowed, transition
 from orders.enums import OrderStatus
 from orders.models import Order
 from shops.models import Product, ProductVariant
@@ -127,6 +134,16 @@ def deal_launch(
             if "one_active_flash_deal" in str(error):
                 raise DealAlreadyRunning from None
             raise
+        # Created running, so "started" has no status before it: a creation, not a move.
+        FlashDealEvent.objects.create(
+            deal=deal,
+            session=locked,
+            actor=actor,
+            kind=FlashDealEventKind.STARTED,
+            params={"product": product.title, "units": units},
+            from_status="",
+            to_status=deal.status,
+        )
         room_push(locked.pk, {"type": "deal", "deal": deal_payload(deal, now=now)})
         return deal
 
@@ -141,10 +158,12 @@ def deal_stop(*, deal: FlashDeal, actor) -> FlashDeal:
             raise LiveHostNotAllowed
         now = timezone.now()
         target = FlashDealStatus.STOPPED if deal_is_running(locked, now=now) else FlashDealStatus.ENDED
-        if target not in FLASH_DEAL_TRANSITIONS[locked.status]:
-            raise DealTransitionNotAllowed(locked.status, FlashDealStatus.STOPPED)
-        _deal_close(locked, to=target, now=now)
-    deal.status, deal.stopped_at, deal.units_claimed = locked.status, locked.stopped_at, locked.units_claimed
+        if not FLASH_DEAL_MACHINE.allows(locked.status, target):
+            # Refused as a stop, whichever end it would have been: the host asked to stop it.
+            raise TransitionNotAllowed(
+                machine=FLASH_DEAL_MACHINE, current=locked.status, target=FlashDealStatus.STOPPED
+            )
+        deal_transition(deal=deal, to=target, actor=actor, now=now)
     return deal
 
 
@@ -173,36 +192,81 @@ def _end_due(deals, *, now: datetime) -> int:
     for deal in (
         deals.select_for_update().filter(status=FlashDealStatus.ACTIVE, ends_at__lte=now).order_by("id")
     ):
-        _deal_close(deal, to=FlashDealStatus.ENDED, now=now)
+        # Time was up: no one ended it, whoever's call found it so.
+        deal_transition(deal=deal, to=FlashDealStatus.ENDED, actor=None, now=now)
         ended += 1
     return ended
 
 
-def deals_close_for_session(*, session: LiveSession, now: datetime) -> int:
+def deals_close_for_session(*, session: LiveSession, now: datetime, actor=None) -> int:
     """The session ends: its running deal ends with it, giving back the units of claims that
-    never became orders. Caller holds the session's row lock."""
+    never became orders. Caller holds the session's row lock; the deals are locked by id."""
     closed = 0
-    for deal in FlashDeal.objects.select_for_update().filter(session=session, status=FlashDealStatus.ACTIVE):
-        _deal_close(deal, to=FlashDealStatus.ENDED, now=now)
+    running = FlashDeal.objects.select_for_update().filter(session=session, status=FlashDealStatus.ACTIVE)
+    for deal in running.order_by("id"):
+        deal_transition(
+            deal=deal,
+            to=FlashDealStatus.ENDED,
+            kind=FlashDealEventKind.ENDED_WITH_SESSION,
+            actor=actor,
+            now=now,
+        )
         closed += 1
     return closed
 
 
-def _deal_close(deal: FlashDeal, *, to: str, now: datetime) -> None:
-    """Caller holds the deal's row lock. Every viewer hears that the deal is over."""
-    deal.status = to
-    fields = ["status"]
-    if to == FlashDealStatus.STOPPED:
-        deal.stopped_at = now
-        fields.append("stopped_at")
-    deal.save(update_fields=fields)
-    room_push(deal.session_id, {"type": "deal_ended", "id": deal.pk, "status": to})
-    held = list(
-        FlashDealClaim.objects.select_for_update()
-        .filter(deal=deal, status=FlashClaimStatus.HELD)
-        .order_by("id")
-    )
-    _release(deal, held, now=now)
+def deal_transition(
+    *, deal: FlashDeal, to: str, actor, kind: str | None = None, now: datetime | None = None
+) -> FlashDeal:
+    """Move `deal` to `to` if FLASH_DEAL_MACHINE allows it, writing its FlashDealEvent (`kind`,
+    by default FLASH_DEAL_EVENT_KINDS[to]) in the same transaction
+    (marketplace.transitions.transition, which locks the deal's row). Refuses with
+    TransitionNotAllowed and writes nothing otherwise.
+
+    An end (stopped, ended) gives back the units of claims that never became orders, locked
+    after the deal, by id; the event counts the units ordered, and every viewer hears that the
+    deal is over after the commit. `deal` follows the saved row.
+    """
+    now = now or timezone.now()
+    is_end = to in (FlashDealStatus.STOPPED, FlashDealStatus.ENDED)
+
+    def record(moved: FlashDeal, previous: str) -> None:
+        title = Product.objects.values_list("title", flat=True).get(pk=moved.product_id)
+        params = {"product": title, "units": moved.units}
+        if is_end:
+            # Under the deal's lock no claim is taken, ordered or given back meanwhile.
+            held = FlashDealClaim.objects.filter(deal=moved, status=FlashClaimStatus.HELD)
+            params["ordered"] = moved.units_claimed - (held.aggregate(units=Sum("quantity"))["units"] or 0)
+        FlashDealEvent.objects.create(
+            deal=moved,
+            session_id=moved.session_id,
+            actor=actor,
+            kind=kind or FLASH_DEAL_EVENT_KINDS[to],
+            params=params,
+            from_status=previous,
+            to_status=to,
+        )
+
+    changes: dict = {}
+    if to == FlashDealStatus.ACTIVE:
+        # A prepared deal runs its duration from now.
+        changes = {"started_at": now, "ends_at": now + timedelta(seconds=deal.duration_seconds)}
+    elif to == FlashDealStatus.STOPPED:
+        changes = {"stopped_at": now}
+    with transaction.atomic():
+        moved = transition(machine=FLASH_DEAL_MACHINE, instance=deal, to=to, changes=changes, record=record)
+        if to == FlashDealStatus.ACTIVE:
+            room_push(moved.session_id, {"type": "deal", "deal": deal_payload(moved, now=now)})
+        if is_end:
+            room_push(moved.session_id, {"type": "deal_ended", "id": moved.pk, "status": to})
+            held = list(
+                FlashDealClaim.objects.select_for_update()
+                .filter(deal=moved, status=FlashClaimStatus.HELD)
+                .order_by("id")
+            )
+            _release(moved, held, now=now)
+    deal.units_claimed = moved.units_claimed
+    return moved
 
 
 # --- Buyers -------------------------------------------------------------------------------------

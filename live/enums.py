@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.transitions import StateMachine
+
 
 class LiveStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
@@ -12,11 +14,35 @@ class LiveStatus(models.TextChoices):
 # The whole life of a live session in one table: live.services.session_transition refuses
 # anything not listed here. A scheduled session that never happens is cancelled, not ended, so
 # "ended" always means there is a summary to read.
-LIVE_TRANSITIONS: dict[str, set[str]] = {
-    LiveStatus.SCHEDULED: {LiveStatus.LIVE, LiveStatus.CANCELLED},
-    LiveStatus.LIVE: {LiveStatus.ENDED},
-    LiveStatus.ENDED: set(),
-    LiveStatus.CANCELLED: set(),
+LIVE_TRANSITIONS: dict[str, frozenset[str]] = {
+    LiveStatus.SCHEDULED: frozenset({LiveStatus.LIVE, LiveStatus.CANCELLED}),
+    LiveStatus.LIVE: frozenset({LiveStatus.ENDED}),
+    LiveStatus.ENDED: frozenset(),
+    LiveStatus.CANCELLED: frozenset(),
+}
+
+LIVE_MACHINE = StateMachine(
+    name="live_session",
+    table=LIVE_TRANSITIONS,
+    choices=LiveStatus,
+    refusal_message=_("A live session cannot move from “%(current)s” to “%(target)s”."),
+)
+
+
+class LiveSessionEventKind(models.TextChoices):
+    """What happened to a session (LiveSessionEvent.kind): its scheduling and each move."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    WENT_LIVE = "went_live", _("Went live")
+    ENDED = "ended", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The event each move of LIVE_TRANSITIONS writes.
+LIVE_EVENT_KINDS: dict[str, str] = {
+    LiveStatus.LIVE: LiveSessionEventKind.WENT_LIVE,
+    LiveStatus.ENDED: LiveSessionEventKind.ENDED,
+    LiveStatus.CANCELLED: LiveSessionEventKind.CANCELLED,
 }
 
 
@@ -45,11 +71,38 @@ class FlashDealStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-FLASH_DEAL_TRANSITIONS: dict[str, set[str]] = {
-    FlashDealStatus.DRAFT: {FlashDealStatus.ACTIVE},
-    FlashDealStatus.ACTIVE: {FlashDealStatus.STOPPED, FlashDealStatus.ENDED},
-    FlashDealStatus.STOPPED: set(),
-    FlashDealStatus.ENDED: set(),
+FLASH_DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    FlashDealStatus.DRAFT: frozenset({FlashDealStatus.ACTIVE}),
+    FlashDealStatus.ACTIVE: frozenset({FlashDealStatus.STOPPED, FlashDealStatus.ENDED}),
+    FlashDealStatus.STOPPED: frozenset(),
+    FlashDealStatus.ENDED: frozenset(),
+}
+
+FLASH_DEAL_MACHINE = StateMachine(
+    name="flash_deal",
+    table=FLASH_DEAL_TRANSITIONS,
+    choices=FlashDealStatus,
+    refusal_message=_("A flash deal cannot move from “%(current)s” to “%(target)s”."),
+)
+
+
+class FlashDealEventKind(models.TextChoices):
+    """What happened to a flash deal (FlashDealEvent.kind). Selling out is no event: a sold-out
+    deal runs on (units come back when orders expire) until its time is up or it is stopped."""
+
+    STARTED = "started", _("Started")
+    STOPPED = "stopped", _("Stopped early")
+    # Its time was up (the job, or the host's stop or next launch after the end time).
+    EXPIRED = "expired", _("Time up")
+    ENDED_WITH_SESSION = "ended_with_session", _("Ended with the live")
+
+
+# The event each move of FLASH_DEAL_TRANSITIONS writes unless its cause says otherwise (a deal
+# ended by its session's end is ENDED_WITH_SESSION).
+FLASH_DEAL_EVENT_KINDS: dict[str, str] = {
+    FlashDealStatus.ACTIVE: FlashDealEventKind.STARTED,
+    FlashDealStatus.STOPPED: FlashDealEventKind.STOPPED,
+    FlashDealStatus.ENDED: FlashDealEventKind.EXPIRED,
 }
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from live.enums import FlashDealStatus, LiveStatus
 from marketplace.errors import Refusal
 
 # --- HTTP side ----------------------------------------------------------------------------------
@@ -25,17 +24,6 @@ class LiveError(Refusal):
     """Base of the refusals below; `str()` is a sentence for the seller or shopper."""
 
     code = "live_refused"
-
-
-class LiveTransitionNotAllowed(LiveError):
-    code = "live_transition_not_allowed"
-
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(
-            _("A live session cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": LiveStatus(current).label, "target": LiveStatus(target).label}
-        )
 
 
 class LiveHostNotAllowed(LiveError):
@@ -99,17 +87,6 @@ class DealBuyerLimitReached(DealError):
     def __init__(self, limit: int):
         self.limit = limit
         super().__init__(_("You can take at most %(limit)d of this flash deal.") % {"limit": limit})
-
-
-class DealTransitionNotAllowed(DealError):
-    code = "deal_transition_not_allowed"
-
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(
-            _("A flash deal cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": FlashDealStatus(current).label, "target": FlashDealStatus(target).label}
-        )
 
 
 class ItemClaimError(LiveError):

@@ -14,12 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from live.enums import (
     ChatMessageStatus,
     FlashClaimStatus,
+    FlashDealEventKind,
     FlashDealStatus,
     HeldReason,
     ItemClaimStatus,
+    LiveSessionEventKind,
     LiveStatus,
 )
 from marketplace.images import SafeImageField
+from marketplace.transitions import AuditEvent
 from orders.models import Order
 from shops.models import Product, ProductVariant, Shop, ShopMember
 
@@ -135,6 +138,47 @@ class LiveSession(models.Model):
     @property
     def is_ended(self) -> bool:
         return self.status == LiveStatus.ENDED
+
+
+class LiveSessionEvent(AuditEvent):
+    """A session's scheduling and every move of its status (live.services), written with it."""
+
+    MESSAGES = {
+        LiveSessionEventKind.SCHEDULED: _("The live session was scheduled."),
+        LiveSessionEventKind.WENT_LIVE: _("The live session went live."),
+        LiveSessionEventKind.ENDED: _("The live session ended."),
+        LiveSessionEventKind.CANCELLED: _("The live session was cancelled."),
+    }
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="events")
+    # Null when no one acted (a session scheduled by a form without a known user).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LiveSessionEventKind)
+    # Empty for "scheduled": the session had no status before.
+    from_status = models.CharField(_("from status"), max_length=16, choices=LiveStatus, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=LiveStatus)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["session", "created_at"], name="livesessionevent_session_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LiveSessionEventKind.values), name="livesessionevent_kind_valid"
+            ),
+        ]
+        verbose_name = _("live session event")
+        verbose_name_plural = _("live session events")
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class LiveSessionProduct(models.Model):
@@ -460,6 +504,58 @@ class FlashDealClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.buyer}: {self.quantity} × {self.deal}"
+
+
+class FlashDealEvent(AuditEvent):
+    """A flash deal's start and its end (live.deals), written with it; `session` too, so a
+    session's page lists its deals' events without a join."""
+
+    MESSAGES = {
+        FlashDealEventKind.STARTED: _("Flash deal on “%(product)s” started with %(units)s units."),
+        FlashDealEventKind.STOPPED: _(
+            "Flash deal on “%(product)s” stopped early: %(ordered)s of %(units)s units ordered."
+        ),
+        FlashDealEventKind.EXPIRED: _(
+            "Flash deal on “%(product)s” ran out of time: %(ordered)s of %(units)s units ordered."
+        ),
+        FlashDealEventKind.ENDED_WITH_SESSION: _(
+            "Flash deal on “%(product)s” ended with the live: %(ordered)s of %(units)s units ordered."
+        ),
+    }
+
+    deal = models.ForeignKey(FlashDeal, on_delete=models.CASCADE, related_name="events")
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="deal_events")
+    # Null for the system: the job that ends deals whose time is up.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FlashDealEventKind)
+    # Empty for "started": a deal is created running.
+    from_status = models.CharField(_("from status"), max_length=16, choices=FlashDealStatus, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=FlashDealStatus)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["session", "created_at"], name="flashdealevent_session_time"),
+            models.Index(fields=["deal", "created_at"], name="flashdealevent_deal_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FlashDealEventKind.values), name="flashdealevent_kind_valid"
+            ),
+        ]
+        verbose_name = _("flash deal event")
+        verbose_name_plural = _("flash deal events")
+
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class ItemClaim(models.Model):

@@ -7,6 +7,7 @@ from live.models import (
     ChatMessage,
     FlashDeal,
     FlashDealClaim,
+    FlashDealEvent,
     ItemClaim,
     LiveBan,
     LiveBlockedWord,
@@ -15,12 +16,14 @@ from live.models import (
     LiveOrder,
     LiveReminder,
     LiveSession,
+    LiveSessionEvent,
     LiveSessionProduct,
 )
 from shops.permissions import register_shop_path
 
 register_shop_path(LiveSession, "shop")
 register_shop_path(LiveSessionProduct, "session__shop")
+register_shop_path(LiveSessionEvent, "session__shop")
 register_shop_path(LiveReminder, "session__shop")
 register_shop_path(LiveOrder, "session__shop")
 register_shop_path(ChatMessage, "session__shop")
@@ -30,4 +33,5 @@ register_shop_path(LiveBlockedWord, "shop")
 register_shop_path(LiveModerator, "member__shop")
 register_shop_path(FlashDeal, "session__shop")
 register_shop_path(FlashDealClaim, "deal__session__shop")
+register_shop_path(FlashDealEvent, "session__shop")
 register_shop_path(ItemClaim, "session__shop")

@@ -5,9 +5,10 @@ host's console and the room's pages, tasks, the room's tick (live/local_room.py 
 numbers), the demo seeder and tests. What the room's socket writes goes through live/chat.py and
 live/moderation.py; flash deals and one-off items through live/deals.py, live/claims.py and live/checkout.py.
 
-Session status moves only through `session_transition` (LIVE_TRANSITIONS in live/enums.py), under
-the session's row lock. Going live tells the shop's followers and the shoppers who asked for a
-reminder, from a Celery task queued after the commit: a shop may have many followers.
+Session status moves only through `session_transition` (LIVE_MACHINE in live/enums.py), under
+the session's row lock, each move with its LiveSessionEvent. Going live tells the shop's
+followers and the shoppers who asked for a reminder, from a Celery task queued after the
+commit: a shop may have many followers.
 
 Lock order: a session's row before its deals' and their claims' rows, each by id (live/deals.py
 and live/claims.py give the whole order, which extends orders').
@@ -25,13 +26,12 @@ from django.utils.translation import gettext as _
 from live import policy
 from live.broadcast import room_push
 from live.deals import deals_close_for_session
-from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, LiveStatus
+from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_EVENT_KINDS, LIVE_MACHINE, LiveSessionEventKind, LiveStatus
 from live.errors import (
     LiveHostNotAllowed,
     LivePinNotAllowed,
     LiveScheduleInvalid,
     LiveShopNotActive,
-    LiveTransitionNotAllowed,
     ReminderNotAllowed,
     ShopAlreadyLive,
 )
@@ -42,12 +42,14 @@ from live.models import (
     LiveOrder,
     LiveReminder,
     LiveSession,
+    LiveSessionEvent,
     LiveSessionProduct,
 )
 from live.policy import user_may_host
 from live.selectors import NOT_SOLD_STATUSES
 from live.state import pinned_payload, running_q
 from live.tasks import notify_session_live
+from marketplace.transitions import transition
 from shops.enums import ProductStatus
 from shops.models import Product, Shop
 
@@ -112,9 +114,20 @@ def session_schedule(
         LiveSessionProduct(session=session, product=product, position=position)
         for position, product in enumerate(products)
     )
+    _scheduled_record(session=session, actor=actor)
     if is_first:
         shop_blocked_words_seed(shop=shop, only_if_empty=True)
     return session
+
+
+def _scheduled_record(*, session: LiveSession, actor) -> None:
+    LiveSessionEvent.objects.create(
+        session=session,
+        actor=actor,
+        kind=LiveSessionEventKind.SCHEDULED,
+        from_status="",
+        to_status=session.status,
+    )
 
 
 def shop_blocked_words_seed(*, shop: Shop, only_if_empty: bool = False) -> int:
@@ -139,32 +152,39 @@ def shop_blocked_words_seed(*, shop: Shop, only_if_empty: bool = False) -> int:
 
 
 def session_transition(*, session: LiveSession, to: str, actor) -> LiveSession:
-    """Move `session` to `to` if LIVE_TRANSITIONS allows it, under the row lock.
+    """Move `session` to `to` if LIVE_MACHINE allows it, under the row lock, writing its
+    LiveSessionEvent in the same transaction (marketplace.transitions.transition).
 
-    Refuses with LiveTransitionNotAllowed (nothing written) otherwise, and with
+    Refuses with TransitionNotAllowed (nothing written) otherwise, and with
     LiveHostNotAllowed unless the actor may host the shop. Sets started_at / ended_at.
     `session` is refreshed in place from the locked row.
     """
     with transaction.atomic():
+        # Locked here already: who may move it and whether the shop may go live are read under
+        # the lock, before the move (transition() takes the same lock again, at no wait).
         locked = LiveSession.objects.select_for_update().select_related("shop").get(pk=session.pk)
         if not user_may_host(user=actor, shop_id=locked.shop_id):
             raise LiveHostNotAllowed
-        if to not in LIVE_TRANSITIONS[locked.status]:
-            raise LiveTransitionNotAllowed(locked.status, to)
+        LIVE_MACHINE.check(locked.status, to)
         now = timezone.now()
-        locked.status = to
-        fields = ["status", "updated_at"]
+        changes = {}
         if to == LiveStatus.LIVE:
             if not locked.shop.is_active:
                 raise LiveShopNotActive
-            locked.started_at = now
-            fields.append("started_at")
+            changes["started_at"] = now
         elif to == LiveStatus.ENDED:
-            locked.ended_at = now
-            fields.append("ended_at")
+            changes["ended_at"] = now
+
+        def record(moved: LiveSession, previous: str) -> None:
+            LiveSessionEvent.objects.create(
+                session=moved, actor=actor, kind=LIVE_EVENT_KINDS[to], from_status=previous, to_status=to
+            )
+
         try:
             with transaction.atomic():
-                locked.save(update_fields=fields)
+                locked = transition(
+                    machine=LIVE_MACHINE, instance=locked, to=to, changes=changes, record=record
+                )
         except IntegrityError as error:
             if "one_live_session_per_shop" in str(error):
                 raise ShopAlreadyLive from None
@@ -188,7 +208,7 @@ def session_go_live(*, session: LiveSession, actor) -> LiveSession:
 def session_end(*, session: LiveSession, actor) -> LiveSession:
     """live → ended: any running flash deal ends with it, and the summary is recomputed."""
     session_transition(session=session, to=LiveStatus.ENDED, actor=actor)
-    deals_close_for_session(session=session, now=session.ended_at)
+    deals_close_for_session(session=session, now=session.ended_at, actor=actor)
     session_refresh_summary(session=session)
     room_push(session.pk, {"type": "session", "status": session.status})
     return session

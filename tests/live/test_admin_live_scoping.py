@@ -59,6 +59,9 @@ def change_data(session, **overrides) -> dict:
         {"planned_start_0": start.strftime("%Y-%m-%d"), "planned_start_1": start.strftime("%H:%M:%S")}
     )
     data.pop("shop")
+    # The read-only history inlines post their management forms too, as the browser does.
+    for prefix in ("events", "deal_events"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)
     return data
 

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from live import deals, errors
 from live.enums import FlashClaimStatus, FlashDealStatus
 from live.models import FlashDeal, FlashDealClaim, LiveOrder
+from marketplace.transitions import TransitionNotAllowed
 from orders.enums import OrderStatus
 from orders.models import Checkout, Order
 from orders.services import CheckoutError, Line, checkout_place, order_cancel, orders_expire_unpaid
@@ -186,7 +187,7 @@ def test_stop_early_refuses_the_price_from_then_on():
     assert deal.stopped_at is not None
     with pytest.raises(errors.DealNotRunning):
         buy(buyer, AddressFactory(user=buyer).pk, session, deal=deal)
-    with pytest.raises(errors.DealTransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         deals.deal_stop(deal=deal, actor=session.host)
     assert Order.objects.count() == 0
 

@@ -6,8 +6,15 @@ import pytest
 from django.utils import timezone, translation
 
 from live import errors, services
-from live.enums import DEFAULT_BLOCKED_WORDS, LIVE_TRANSITIONS, FlashDealStatus, LiveStatus
-from live.models import FlashDeal, LiveBlockedWord, LiveOrder, LiveSession
+from live.enums import (
+    DEFAULT_BLOCKED_WORDS,
+    LIVE_TRANSITIONS,
+    FlashDealStatus,
+    LiveSessionEventKind,
+    LiveStatus,
+)
+from live.models import FlashDeal, LiveBlockedWord, LiveOrder, LiveSession, LiveSessionEvent
+from marketplace.transitions import TransitionNotAllowed
 from orders.enums import OrderStatus
 from shops.enums import MemberRole, ShopStatus
 from tests import factories
@@ -17,6 +24,12 @@ from tests.orders.builders import make_order
 pytestmark = pytest.mark.django_db
 
 ALL_PAIRS = [(current, target) for current in LiveStatus.values for target in LiveStatus.values]
+# The event each allowed move writes.
+MOVE_KINDS = {
+    LiveStatus.LIVE: LiveSessionEventKind.WENT_LIVE,
+    LiveStatus.ENDED: LiveSessionEventKind.ENDED,
+    LiveStatus.CANCELLED: LiveSessionEventKind.CANCELLED,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -35,10 +48,14 @@ def test_every_from_to_pair_follows_the_table(current, target):
         services.session_transition(session=session, to=target, actor=session.host)
         session.refresh_from_db()
         assert session.status == target
+        assert list(LiveSessionEvent.objects.values_list("kind", "from_status", "to_status", "actor")) == [
+            (MOVE_KINDS[target], current, target, session.host.pk)
+        ]
     else:
-        with pytest.raises(errors.LiveTransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed):
             services.session_transition(session=session, to=target, actor=session.host)
         assert LiveSession.objects.values().get(pk=session.pk) == before
+        assert not LiveSessionEvent.objects.exists()
 
 
 def test_go_live_then_end_records_the_times(django_capture_on_commit_callbacks):
@@ -60,7 +77,7 @@ def test_go_live_then_end_records_the_times(django_capture_on_commit_callbacks):
 def test_ending_an_ended_session_is_refused_with_a_clear_message():
     session = live_session(status=LiveStatus.ENDED)
 
-    with pytest.raises(errors.LiveTransitionNotAllowed) as refusal:
+    with pytest.raises(TransitionNotAllowed) as refusal:
         services.session_end(session=session, actor=session.host)
 
     assert str(refusal.value) == "A live session cannot move from “Ended” to “Ended”."
