@@ -31,12 +31,13 @@ from django.utils.translation import gettext as _
 
 from live import chat, errors, moderation, policy, presence, protocol, rate_limits, room_access, video
 from live.broadcast import mods_group, room_group, room_message, user_group
-from live.local_room import prepared_sender, room_join, room_leave
+from live.local_room import room_join, room_leave
 from live.models import LiveSession
 from live.policy import Action
 from live.state import room_state
 from marketplace.models import User
 from marketplace.parsing import parse_id
+from marketplace.wsserver_send import prepared_sender
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ groups stay per socket: few sockets, rare messages.
 Under daphne, a push is framed once for the room (autobahn's PreparedMessage, made for broadcast)
 and that frame is written to each socket: through ASGI, daphne and autobahn would frame the
 same text once per socket, a quarter of the CPU each delivery costs, and Twisted would send it a
-loop turn later (write_now says what that costs; docs/benchmarks.md, live_room). Elsewhere (the
+loop turn later (marketplace/wsserver_send.py, beside the server whose insides it reads, writes
+the frame; write_now says what that costs; docs/benchmarks.md, live_room). Elsewhere (the
 tests' communicator, another ASGI server) a push goes through ASGI.
 
 A socket joins before its handshake is accepted and before it reads the room (history, state), so
@@ -48,23 +49,21 @@ ban's close among them) must never wait on the channel layer's receive.
 
 import asyncio
 import contextlib
-import functools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from asgiref.sync import sync_to_async
-from autobahn.websocket.protocol import PreparedMessage, WebSocketServerProtocol
+from autobahn.websocket.protocol import PreparedMessage
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from twisted.internet import tcp
 
 from live import presence
 from live.broadcast import mods_group, room_group, room_message
 from live.services import session_numbers, session_stats_record
 from marketplace.money import format_rupiah
+from marketplace.wsserver_send import prepare
 
 logger = logging.getLogger(__name__)
 
@@ -195,59 +194,6 @@ async def _subscribe(room: _LocalRoom) -> None:
     room.channel_name = await layer.new_channel()
     await layer.group_add(room_group(room.session_id), room.channel_name)
     room.fan_out = asyncio.create_task(_fan_out(room, layer), name=f"live-room-{room.session_id}")
-
-
-def prepare(text: str) -> PreparedMessage:
-    """`text` as one WebSocket text frame from a server, made once for all the room's sockets."""
-    return PreparedMessage(text.encode(), isBinary=False, applyMask=False, doNotCompress=False)
-
-
-def prepared_sender(send) -> Callable[[PreparedMessage], None] | None:
-    """What sends a prepared frame straight to the socket behind `send` (the ASGI send callable a
-    consumer was given), or None when that socket is not daphne's.
-
-    daphne gives each socket's application `functools.partial(server.handle_reply, protocol)`,
-    the protocol being autobahn's. A socket that is closing gets nothing more: its close frame is
-    on its way, as autobahn's own sendMessage would refuse."""
-    protocol = send.args[0] if isinstance(send, functools.partial) and send.args else None
-    if not isinstance(protocol, WebSocketServerProtocol):
-        return None
-
-    def send_prepared(prepared: PreparedMessage) -> None:
-        if protocol.state != protocol.STATE_OPEN:
-            return
-        if protocol._perMessageCompress is not None or protocol.send_queue:
-            protocol.sendPreparedMessage(prepared)  # compressed per socket, or queued behind
-        else:
-            write_now(protocol.transport, prepared.payloadHybi)
-
-    return send_prepared
-
-
-def write_now(transport, data: bytes) -> None:
-    """Writes `data` to a Twisted TCP transport: straight to its socket when nothing waits in
-    the transport's buffer, else (and whatever the socket does not take) through its buffer.
-
-    Twisted's `write` only buffers: it registers the socket for writability with the event loop
-    and sends on the loop's next turn, then unregisters it; for a room push to 500 sockets that
-    is 1000 epoll changes and 500 callbacks, about two fifths of what each delivery cost
-    (docs/benchmarks.md, live_room). Sending at once is what Twisted would do next anyway;
-    doing it only while the buffer is empty keeps the bytes in order. A lost connection is left
-    to `write`, so Twisted finds it and closes the socket as usual. Another transport (TLS in
-    daphne, a test's) writes."""
-    if (
-        isinstance(transport, tcp.Connection)
-        and transport.connected
-        and not transport.disconnecting
-        and not transport._writeDisconnected
-        and not transport._tempDataLen
-        and transport.offset == len(transport.dataBuffer)
-    ):
-        sent = transport.writeSomeData(data)  # bytes sent, 0 if the socket is full, or the loss
-        if isinstance(sent, int):
-            data = data[sent:]
-    if data:
-        transport.write(data)
 
 
 async def _fan_out(room: _LocalRoom, layer) -> None:

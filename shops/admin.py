@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from marketplace.contact_detection import validate_no_contact
 from marketplace.money import format_rupiah
 from marketplace.permissions import PlatformStaffOnlyAdminMixin
+from marketplace.transitions import TransitionNotAllowed
 from shops import services
 from shops.enums import MemberRole, ProductStatus
 from shops.models import (
@@ -302,7 +303,7 @@ def apply_each(queryset, service) -> int:
     for obj in queryset:
         try:
             service(obj)
-        except (services.ProductTransitionNotAllowed, services.ShopTransitionNotAllowed):
+        except TransitionNotAllowed:
             continue
         done += 1
     return done
@@ -694,9 +695,9 @@ class ProductReviewAdmin(ProductColumns, admin.ModelAdmin):
 class ModerationEventAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
     """The audit trail, read-only. Sellers read the decisions (and reasons) on their listings."""
 
-    list_display = ("created_at", "action", "product", "shop", "reason")
+    list_display = ("created_at", "message", "product", "shop", "reason")
     list_select_related = ("product", "shop", "actor")
-    list_filter = ("action",)
+    list_filter = ("kind",)
     search_fields = ("product__title", "shop__name", "reason")
     date_hierarchy = "created_at"
     seller_may_add = False
@@ -708,8 +709,16 @@ class ModerationEventAdmin(ShopScopedAdminMixin, admin.ModelAdmin):
             return (*self.list_display, "actor")
         return self.list_display
 
+    # The sentence in the reader's language stands for the kind and its parameters.
+    def get_fields(self, request, obj=None):
+        return ["created_at", "message", "product", "shop", "actor", "reason"]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("event"), ordering="kind")
+    def message(self, obj):
+        return obj.message
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.transitions import StateMachine
+
 
 class ShopStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -29,18 +31,31 @@ class ProductStatus(models.TextChoices):
 
 
 # Who may move a product where. Sellers submit and archive; staff approve and reject.
-PRODUCT_TRANSITIONS: dict[str, set[str]] = {
-    ProductStatus.DRAFT: {ProductStatus.PENDING_REVIEW, ProductStatus.ARCHIVED},
-    ProductStatus.PENDING_REVIEW: {
-        ProductStatus.ACTIVE,
-        ProductStatus.REJECTED,
-        ProductStatus.DRAFT,
-        ProductStatus.ARCHIVED,
+PRODUCT_MACHINE = StateMachine(
+    name="product",
+    table={
+        ProductStatus.DRAFT: frozenset({ProductStatus.PENDING_REVIEW, ProductStatus.ARCHIVED}),
+        ProductStatus.PENDING_REVIEW: frozenset(
+            {ProductStatus.ACTIVE, ProductStatus.REJECTED, ProductStatus.DRAFT, ProductStatus.ARCHIVED}
+        ),
+        ProductStatus.ACTIVE: frozenset({ProductStatus.PENDING_REVIEW, ProductStatus.ARCHIVED}),
+        ProductStatus.REJECTED: frozenset({ProductStatus.PENDING_REVIEW, ProductStatus.ARCHIVED}),
+        ProductStatus.ARCHIVED: frozenset({ProductStatus.DRAFT}),
     },
-    ProductStatus.ACTIVE: {ProductStatus.PENDING_REVIEW, ProductStatus.ARCHIVED},
-    ProductStatus.REJECTED: {ProductStatus.PENDING_REVIEW, ProductStatus.ARCHIVED},
-    ProductStatus.ARCHIVED: {ProductStatus.DRAFT},
-}
+    choices=ProductStatus,
+    refusal_message=_("A listing cannot move from “%(current)s” to “%(target)s”."),
+)
+
+# Platform staff suspend a shop and reinstate it; a shop is opened active.
+SHOP_MACHINE = StateMachine(
+    name="shop",
+    table={
+        ShopStatus.ACTIVE: frozenset({ShopStatus.SUSPENDED}),
+        ShopStatus.SUSPENDED: frozenset({ShopStatus.ACTIVE}),
+    },
+    choices=ShopStatus,
+    refusal_message=_("A shop cannot move from “%(current)s” to “%(target)s”."),
+)
 
 
 class ModerationAction(models.TextChoices):
@@ -50,6 +65,7 @@ class ModerationAction(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     ARCHIVED = "archived", _("Archived")
+    DRAFTED = "drafted", _("Back to draft")
     SHOP_SUSPENDED = "shop_suspended", _("Shop suspended")
     SHOP_REINSTATED = "shop_reinstated", _("Shop reinstated")
 

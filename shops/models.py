@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.images import SafeImageField
+from marketplace.transitions import AuditEvent
 from shops.enums import Condition, MemberRole, ModerationAction, ProductStatus, ShopStatus
 
 
@@ -332,15 +333,32 @@ class BlockedWord(models.Model):
         super().save(*args, **kwargs)
 
 
-class ModerationEvent(models.Model):
-    """Audit trail of moderation: who moved which listing or shop, when, and why."""
+class ModerationEvent(AuditEvent):
+    """Audit trail of moderation: who moved which listing or shop, when, and why.
+
+    A shop's own events (suspended, reinstated) are rows here with `product` empty: the seller
+    reads one trail of every decision about their shop, and one admin scopes it by `shop`.
+    `reason` is the moderator's or seller's own words; `params` the facts the sentence names.
+    """
+
+    MESSAGES = {
+        ModerationAction.SUBMITTED: _("Submitted for review"),
+        ModerationAction.RESUBMITTED: _("Edited (%(changed)s), back to review"),
+        ModerationAction.FLAGGED: _("Flagged by pre-screen"),
+        ModerationAction.APPROVED: _("Approved"),
+        ModerationAction.REJECTED: _("Rejected"),
+        ModerationAction.ARCHIVED: _("Archived"),
+        ModerationAction.DRAFTED: _("Back to draft"),
+        ModerationAction.SHOP_SUSPENDED: _("Shop suspended"),
+        ModerationAction.SHOP_REINSTATED: _("Shop reinstated"),
+    }
 
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_events"
     )
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="moderation_events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    action = models.CharField(max_length=20, choices=ModerationAction)
+    kind = models.CharField(_("kind"), max_length=20, choices=ModerationAction)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -354,4 +372,4 @@ class ModerationEvent(models.Model):
         verbose_name_plural = _("moderation events")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} — {self.product or self.shop}"
+        return f"{self.get_kind_display()} — {self.product or self.shop}"

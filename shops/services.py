@@ -20,10 +20,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.contact_detection import find_contact
+from marketplace.errors import Refusal
 from marketplace.images import make_thumbnail
-from shops.enums import PRODUCT_TRANSITIONS, ModerationAction, ProductStatus, ShopStatus
+from marketplace.transitions import TransitionNotAllowed, transition
+from shops.enums import PRODUCT_MACHINE, SHOP_MACHINE, ModerationAction, ProductStatus, ShopStatus
 from shops.models import (
     BlockedWord,
     Category,
@@ -84,30 +87,19 @@ def follow_delete(*, user, shop: Shop) -> bool:
 
 # --- Moderation -------------------------------------------------------------------------------
 #
-# Every product status change goes through _product_transition(): it locks the row, checks
-# PRODUCT_TRANSITIONS, saves with update_fields and writes the ModerationEvent in the same
-# transaction. Who may call what (sellers submit, staff approve/reject) is checked by the caller
-# (the admin); these functions trust their actor.
+# Every product and shop status change goes through marketplace.transitions.transition() with
+# PRODUCT_MACHINE or SHOP_MACHINE: it locks the row, checks the table, saves with update_fields
+# and writes the ModerationEvent in the same transaction; a refused move raises
+# TransitionNotAllowed and writes nothing. Who may call what (sellers submit, staff approve/reject)
+# is checked by the caller (the admin); these functions trust their actor.
 
 # "Far below the typical price": under 30% of the category median.
 LOW_PRICE_RATIO_PERCENT = 30
 
 
-class ProductTransitionNotAllowed(Exception):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(f"A product cannot go from {current} to {target}.")
-
-
-class ShopTransitionNotAllowed(Exception):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(f"A shop cannot go from {current} to {target}.")
-
-
-class ModerationReasonRequired(ValueError):
-    def __init__(self):
-        super().__init__("A reason is required: the seller reads it.")
+class ModerationReasonRequired(Refusal):
+    code = "moderation_reason_required"
+    default_message = _("A reason is required: the seller reads it.")
 
 
 def _require_reason(reason: str) -> str:
@@ -117,21 +109,32 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _product_transition(
-    *, product: Product, to: str, actor, action: str, reason: str = "", **changes
+def product_transition(
+    *,
+    product: Product,
+    to: str,
+    actor,
+    kind: str,
+    reason: str = "",
+    params: dict | None = None,
+    changes: dict | None = None,
 ) -> Product:
-    """Move `product` to status `to` (plus `changes`) and log `action`; caller holds a transaction."""
-    locked = Product.objects.select_for_update().get(pk=product.pk)
-    if to not in PRODUCT_TRANSITIONS.get(locked.status, set()):
-        raise ProductTransitionNotAllowed(locked.status, to)
-    locked.status = to
-    for field, value in changes.items():
-        setattr(locked, field, value)
-    locked.save(update_fields=["status", *changes, "updated_at"])
-    ModerationEvent.objects.create(
-        product=locked, shop_id=locked.shop_id, actor=actor, action=action, reason=reason
-    )
-    return locked
+    """Move `product` to status `to` (plus `changes`) as PRODUCT_MACHINE allows; log `kind`.
+
+    Locks the product row; one transaction with the event. Returns the locked, saved row.
+    """
+
+    def record(locked: Product, previous: str) -> None:
+        ModerationEvent.objects.create(
+            product=locked,
+            shop_id=locked.shop_id,
+            actor=actor,
+            kind=kind,
+            reason=reason,
+            params=params or {},
+        )
+
+    return transition(machine=PRODUCT_MACHINE, instance=product, to=to, record=record, changes=changes)
 
 
 def product_prescreen_findings(*, product: Product) -> list[str]:
@@ -171,7 +174,7 @@ def _product_prescreen(*, product: Product) -> Product:
             product=product,
             shop_id=product.shop_id,
             actor=None,  # the pre-screen, not a person
-            action=ModerationAction.FLAGGED,
+            kind=ModerationAction.FLAGGED,
             reason=product.flag_reasons,
         )
     return product
@@ -182,7 +185,9 @@ def product_submit(*, product: Product, actor) -> Product:
     """Put a new, draft or rejected listing in the moderation queue, then pre-screen it.
 
     A freshly created product already sits in pending_review (the model default) without a
-    submission time: submitting stamps it. Anything else must be allowed by PRODUCT_TRANSITIONS.
+    submission time: submitting stamps it (no status change, so no transition). Draft and
+    rejected listings move by PRODUCT_MACHINE; an active one is refused here although the machine
+    lets it go back to review, because only product_resubmit_after_edit sends it there.
     """
     locked = Product.objects.select_for_update().get(pk=product.pk)
     now = timezone.now()
@@ -190,18 +195,19 @@ def product_submit(*, product: Product, actor) -> Product:
         locked.submitted_at = now
         locked.save(update_fields=["submitted_at", "updated_at"])
         ModerationEvent.objects.create(
-            product=locked, shop_id=locked.shop_id, actor=actor, action=ModerationAction.SUBMITTED
+            product=locked, shop_id=locked.shop_id, actor=actor, kind=ModerationAction.SUBMITTED
         )
     elif locked.status not in (ProductStatus.DRAFT, ProductStatus.REJECTED):
-        # An active listing goes back to review only through product_resubmit_after_edit.
-        raise ProductTransitionNotAllowed(locked.status, ProductStatus.PENDING_REVIEW)
+        raise TransitionNotAllowed(
+            machine=PRODUCT_MACHINE, current=locked.status, target=ProductStatus.PENDING_REVIEW
+        )
     else:
-        locked = _product_transition(
+        locked = product_transition(
             product=locked,
             to=ProductStatus.PENDING_REVIEW,
             actor=actor,
-            action=ModerationAction.SUBMITTED,
-            submitted_at=now,
+            kind=ModerationAction.SUBMITTED,
+            changes={"submitted_at": now},
         )
     return _product_prescreen(product=locked)
 
@@ -216,13 +222,14 @@ def product_resubmit_after_edit(*, product: Product, actor, changed: list[str]) 
     """
     locked = Product.objects.select_for_update().get(pk=product.pk)
     if locked.status in (ProductStatus.ACTIVE, ProductStatus.REJECTED):
-        locked = _product_transition(
+        locked = product_transition(
             product=locked,
             to=ProductStatus.PENDING_REVIEW,
             actor=actor,
-            action=ModerationAction.RESUBMITTED,
+            kind=ModerationAction.RESUBMITTED,
             reason="Changed: " + ", ".join(changed),
-            submitted_at=timezone.now(),
+            params={"changed": ", ".join(changed)},
+            changes={"submitted_at": timezone.now()},
         )
     elif locked.status != ProductStatus.PENDING_REVIEW:
         return locked
@@ -233,14 +240,16 @@ def product_resubmit_after_edit(*, product: Product, actor, changed: list[str]) 
 def product_approve(*, product: Product, actor) -> Product:
     """Publish a listing. `published_at` keeps the first approval; a human decision clears the flag."""
     current = Product.objects.select_for_update().only("published_at").get(pk=product.pk)
-    return _product_transition(
+    return product_transition(
         product=product,
         to=ProductStatus.ACTIVE,
         actor=actor,
-        action=ModerationAction.APPROVED,
-        published_at=current.published_at or timezone.now(),
-        rejection_reason="",
-        is_flagged=False,
+        kind=ModerationAction.APPROVED,
+        changes={
+            "published_at": current.published_at or timezone.now(),
+            "rejection_reason": "",
+            "is_flagged": False,
+        },
     )
 
 
@@ -248,43 +257,47 @@ def product_approve(*, product: Product, actor) -> Product:
 def product_reject(*, product: Product, actor, reason: str) -> Product:
     """Refuse a listing; `reason` is required and shown to the seller on the product page."""
     reason = _require_reason(reason)
-    return _product_transition(
+    return product_transition(
         product=product,
         to=ProductStatus.REJECTED,
         actor=actor,
-        action=ModerationAction.REJECTED,
+        kind=ModerationAction.REJECTED,
         reason=reason,
-        rejection_reason=reason,
+        changes={"rejection_reason": reason},
     )
 
 
 @transaction.atomic
 def product_archive(*, product: Product, actor) -> Product:
     """Take a listing off sale for good (it can come back as a draft)."""
-    return _product_transition(
-        product=product, to=ProductStatus.ARCHIVED, actor=actor, action=ModerationAction.ARCHIVED
+    return product_transition(
+        product=product, to=ProductStatus.ARCHIVED, actor=actor, kind=ModerationAction.ARCHIVED
     )
 
 
-def _shop_set_status(*, shop: Shop, to: str, actor, action: str, reason: str) -> Shop:
-    locked = Shop.objects.select_for_update().get(pk=shop.pk)
-    if locked.status == to:
-        raise ShopTransitionNotAllowed(locked.status, to)
-    locked.status = to
-    locked.suspension_reason = reason if to == ShopStatus.SUSPENDED else ""
-    locked.save(update_fields=["status", "suspension_reason"])
-    ModerationEvent.objects.create(shop=locked, actor=actor, action=action, reason=reason)
-    return locked
+def _shop_transition(*, shop: Shop, to: str, actor, kind: str, reason: str) -> Shop:
+    """Move `shop` to `to` as SHOP_MACHINE allows and log `kind` (locks the shop row)."""
+
+    def record(locked: Shop, previous: str) -> None:
+        ModerationEvent.objects.create(shop=locked, actor=actor, kind=kind, reason=reason)
+
+    return transition(
+        machine=SHOP_MACHINE,
+        instance=shop,
+        to=to,
+        record=record,
+        changes={"suspension_reason": reason if to == ShopStatus.SUSPENDED else ""},
+    )
 
 
 @transaction.atomic
 def shop_suspend(*, shop: Shop, actor, reason: str) -> Shop:
     """Suspend a shop: the storefront shows only active shops, so all its products disappear."""
-    return _shop_set_status(
+    return _shop_transition(
         shop=shop,
         to=ShopStatus.SUSPENDED,
         actor=actor,
-        action=ModerationAction.SHOP_SUSPENDED,
+        kind=ModerationAction.SHOP_SUSPENDED,
         reason=_require_reason(reason),
     )
 
@@ -292,11 +305,11 @@ def shop_suspend(*, shop: Shop, actor, reason: str) -> Shop:
 @transaction.atomic
 def shop_reinstate(*, shop: Shop, actor, reason: str = "") -> Shop:
     """Lift a suspension; the shop's active products are visible again."""
-    return _shop_set_status(
+    return _shop_transition(
         shop=shop,
         to=ShopStatus.ACTIVE,
         actor=actor,
-        action=ModerationAction.SHOP_REINSTATED,
+        kind=ModerationAction.SHOP_REINSTATED,
         reason=(reason or "").strip(),
     )
 

@@ -1,5 +1,6 @@
-"""Under daphne a room push is framed once and each socket writes that frame (live/local_room.py):
-the bytes a viewer gets must be exactly what autobahn would have framed for that socket alone."""
+"""Under daphne a room push is framed once and each socket writes that frame (live/local_room.py,
+through marketplace/wsserver_send.py): the bytes a viewer gets must be exactly what autobahn
+would have framed for that socket alone."""
 
 import contextlib
 import functools
@@ -13,7 +14,7 @@ from twisted.internet.protocol import Protocol
 from twisted.internet.task import Clock
 from twisted.internet.testing import MemoryReactor, StringTransport
 
-from live import local_room
+from marketplace import wsserver_send
 
 
 def _open_socket() -> WebSocketServerProtocol:
@@ -52,8 +53,8 @@ def test_a_push_framed_once_is_the_frame_each_socket_would_have_sent(text):
     one_by_one, prepared = _open_socket(), _open_socket()
     one_by_one.sendMessage(text.encode(), isBinary=False)
 
-    send_prepared = local_room.prepared_sender(_daphne_send(prepared))
-    send_prepared(local_room.prepare(text))
+    send_prepared = wsserver_send.prepared_sender(_daphne_send(prepared))
+    send_prepared(wsserver_send.prepare(text))
 
     assert prepared.transport.value() == one_by_one.transport.value()
     assert prepared.transport.value().endswith(text.encode())
@@ -63,7 +64,7 @@ def test_a_closing_socket_is_sent_nothing_more():
     closing = _open_socket()
     closing.state = closing.STATE_CLOSING
 
-    local_room.prepared_sender(_daphne_send(closing))(local_room.prepare('{"type":"chat"}'))
+    wsserver_send.prepared_sender(_daphne_send(closing))(wsserver_send.prepare('{"type":"chat"}'))
 
     assert closing.transport.value() == b""
 
@@ -72,11 +73,11 @@ def test_a_socket_not_served_by_daphne_is_sent_pushes_through_asgi():
     async def send(message):  # the tests' communicator, or another ASGI server
         pass
 
-    assert local_room.prepared_sender(send) is None
-    assert local_room.prepared_sender(functools.partial(send)) is None
+    assert wsserver_send.prepared_sender(send) is None
+    assert wsserver_send.prepared_sender(functools.partial(send)) is None
 
 
-# --- Writing a frame to a TCP socket (live.local_room.write_now) --------------------------------
+# --- Writing a frame to a TCP socket (marketplace.wsserver_send.write_now) ---------------------
 @contextlib.contextmanager
 def _tcp_connection():
     """(Twisted's transport for a server's end of a real loopback TCP connection, the viewer's end).
@@ -103,9 +104,9 @@ def _read(viewer: socket.socket, size: int) -> bytes:
 
 def test_a_frame_goes_to_the_viewer_at_once_when_nothing_waits_before_it():
     with _tcp_connection() as (transport, viewer):
-        frame = local_room.prepare('{"type":"chat","text":"masih ada?"}').payloadHybi
+        frame = wsserver_send.prepare('{"type":"chat","text":"masih ada?"}').payloadHybi
 
-        local_room.write_now(transport, frame)
+        wsserver_send.write_now(transport, frame)
 
         assert _read(viewer, len(frame)) == frame
         assert transport not in transport.reactor.getWriters()  # no loop turn needed
@@ -115,7 +116,7 @@ def test_a_frame_waits_behind_what_the_socket_was_sent_before():
     with _tcp_connection() as (transport, viewer):
         transport.write(b"history")  # buffered by Twisted until the loop's next turn
 
-        local_room.write_now(transport, b"push")
+        wsserver_send.write_now(transport, b"push")
 
         viewer.setblocking(False)
         with pytest.raises(BlockingIOError):
@@ -129,7 +130,7 @@ def test_what_a_full_socket_does_not_take_follows_in_order():
     with _tcp_connection() as (transport, viewer):
         frame = bytes(range(256)) * 40_000  # 10 MB: more than the kernel's socket buffers hold
 
-        local_room.write_now(transport, frame)
+        wsserver_send.write_now(transport, frame)
 
         assert transport in transport.reactor.getWriters()  # the rest waits for writability
         received = b""
@@ -145,7 +146,7 @@ def test_a_lost_connection_is_left_for_twisted_to_close():
         viewer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         viewer.close()  # a reset: the server's next send fails
 
-        local_room.write_now(transport, b"push")
-        local_room.write_now(transport, b"push")  # no exception to the room's loop
+        wsserver_send.write_now(transport, b"push")
+        wsserver_send.write_now(transport, b"push")  # no exception to the room's loop
 
         assert isinstance(transport.doWrite(), error.ConnectionLost)

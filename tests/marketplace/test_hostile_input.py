@@ -214,7 +214,7 @@ def market(settings):
     )
     BlockedWord.objects.create(word="tolol")
     ModerationEvent.objects.create(
-        product=product, shop=shop, actor=staff, action=ModerationAction.values[0], reason="x"
+        product=product, shop=shop, actor=staff, kind=ModerationAction.values[0], reason="x"
     )
     Notification.objects.create(user=buyer, kind="order", title="Pesanan", url="/pesanan/")
 

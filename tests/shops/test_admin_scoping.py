@@ -364,7 +364,7 @@ def test_action_on_mixed_ids_archives_only_own(client_a, market):
     market.a1.refresh_from_db()
     market.b1.refresh_from_db()
     assert (market.a1.status, market.b1.status) == (ProductStatus.ARCHIVED, ProductStatus.ACTIVE)
-    assert list(ModerationEvent.objects.values_list("product_id", "action", "actor_id")) == [
+    assert list(ModerationEvent.objects.values_list("product_id", "kind", "actor_id")) == [
         (market.a1.pk, ModerationAction.ARCHIVED, market.seller_a.pk)
     ]
 

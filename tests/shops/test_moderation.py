@@ -7,8 +7,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.transitions import TransitionNotAllowed
 from shops import services
-from shops.enums import PRODUCT_TRANSITIONS, ModerationAction, ProductStatus, ShopStatus
+from shops.enums import PRODUCT_MACHINE, ModerationAction, ProductStatus, ShopStatus
 from shops.models import BlockedWord, ModerationEvent, Product
 from tests import factories
 from tests.shops.test_admin_scoping import (
@@ -54,7 +55,7 @@ def pending_product(shop, category, **kwargs):
 
 
 def events(product):
-    return list(ModerationEvent.objects.filter(product=product).order_by("id").values_list("action", "actor"))
+    return list(ModerationEvent.objects.filter(product=product).order_by("id").values_list("kind", "actor"))
 
 
 # --- Submission and pre-screen ----------------------------------------------------------------
@@ -235,7 +236,7 @@ def test_reject_asks_for_a_reason_and_the_seller_reads_it(client, staff_user, se
         ProductStatus.REJECTED,
         "Foto buram, tambahkan foto label.",
     )
-    assert list(ModerationEvent.objects.values_list("action", "actor", "reason")) == [
+    assert list(ModerationEvent.objects.values_list("kind", "actor", "reason")) == [
         (ModerationAction.REJECTED, staff_user.pk, "Foto buram, tambahkan foto label.")
     ]
 
@@ -325,13 +326,13 @@ def test_a_moderator_without_superuser_rights_works_the_queue(client, shop, cate
 def test_every_decision_follows_the_transition_table(shop, category, staff_user, status, decide, target):
     product = factories.ProductFactory(shop=shop, category=category, status=status)
 
-    if target in PRODUCT_TRANSITIONS[status]:
+    if PRODUCT_MACHINE.allows(status, target):
         decide(product, staff_user)
         product.refresh_from_db()
         assert product.status == target
         assert ModerationEvent.objects.filter(product=product).count() == 1
     else:
-        with pytest.raises(services.ProductTransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed):
             decide(product, staff_user)
         product.refresh_from_db()
         assert product.status == status
@@ -352,7 +353,7 @@ def test_reject_without_a_reason_is_refused_and_writes_nothing(shop, category, s
 def test_submitting_an_active_listing_is_refused(shop, category, seller):
     product = factories.active_product(shop=shop, category=category)
 
-    with pytest.raises(services.ProductTransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.product_submit(product=product, actor=seller)
 
     product.refresh_from_db()
@@ -373,7 +374,7 @@ def test_editing_the_title_of_an_active_listing_sends_it_back_to_review(client, 
     product.refresh_from_db()
     assert product.title == "Jaket Parka Original"
     assert product.status == ProductStatus.PENDING_REVIEW
-    assert list(ModerationEvent.objects.values_list("action", "actor", "reason")) == [
+    assert list(ModerationEvent.objects.values_list("kind", "actor", "reason")) == [
         (ModerationAction.RESUBMITTED, seller.pk, "Changed: title")
     ]
     assert not Product.objects.filter(status="active", shop__status="active").exists()
@@ -436,7 +437,7 @@ def test_suspending_a_shop_hides_its_products_and_reinstating_restores_them(shop
     assert visible_ids() == {product.pk, other.pk}
     shop.refresh_from_db()
     assert (shop.status, shop.suspension_reason) == (ShopStatus.ACTIVE, "")
-    assert list(ModerationEvent.objects.order_by("id").values_list("action", "reason")) == [
+    assert list(ModerationEvent.objects.order_by("id").values_list("kind", "reason")) == [
         (ModerationAction.SHOP_SUSPENDED, "Penipuan berulang."),
         (ModerationAction.SHOP_REINSTATED, ""),
     ]
@@ -445,7 +446,7 @@ def test_suspending_a_shop_hides_its_products_and_reinstating_restores_them(shop
 def test_suspending_twice_is_refused_and_writes_nothing_more(shop, staff_user):
     services.shop_suspend(shop=shop, actor=staff_user, reason="Penipuan.")
 
-    with pytest.raises(services.ShopTransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         services.shop_suspend(shop=shop, actor=staff_user, reason="Lagi.")
 
     shop.refresh_from_db()

@@ -34,6 +34,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from marketplace.demo import data as demo_data
+from marketplace.demo import images
 from marketplace.images import sanitize_image
 from marketplace.models import Address, Notification, User
 from orders.enums import OrderStatus, PaymentMethod
@@ -61,8 +63,6 @@ from orders.services import (
 )
 from orders.tracking.services import shipment_track
 from orders.tracking.simulated import SimulatedCourier
-from shops import demo_data
-from shops import demo_images as images
 from shops.enums import MemberRole, ProductStatus
 from shops.models import Category, Product, ProductImage, ProductVariant, Shop, ShopMember
 from shops.services import product_image_make_thumbnail, product_refresh_summary
@@ -431,7 +431,7 @@ class History:
 def past_piece_ensure(*, shop: Shop, suffix: str, history: History) -> ProductVariant | None:
     """The one-off piece `suffix` of demo_data.PAST_PIECES in `shop`, listed weeks ago.
 
-    Created like the demo catalog's listings (shops' seed_demo) when missing, with its photo;
+    Created like the demo catalog's listings (seed_demo) when missing, with its photo;
     None when its category is missing (a database not seeded by seed_demo).
     """
     sku = f"{demo_data.PAST_PIECE_SKU_PREFIX}{suffix}-01"

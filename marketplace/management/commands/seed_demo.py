@@ -26,10 +26,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from marketplace.demo import data, images
 from marketplace.models import Address, User
 from marketplace.money import format_rupiah
-from shops import demo_data as data
-from shops import demo_images as images
 from shops.enums import Condition, MemberRole, ProductStatus
 from shops.models import (
     BlockedWord,

@@ -1,6 +1,6 @@
 """What `manage.py seed_demo` creates: categories, people, shops and the word lists their products
-are composed from. Data only; the command (shops/management/commands/seed_demo.py) builds rows
-from it and shops/demo_images.py draws the pictures.
+are composed from. Data only; the command (marketplace/management/commands/seed_demo.py) builds rows
+from it and marketplace/demo/images.py draws the pictures.
 
 Titles are composed as real sellers write them ("Kemeja Flanel Kotak Vintage Uniqlo", "Somethinc
 Serum Niacinamide 10% + Zinc 30ml"), so each kind of product lists only qualifiers and brands that
@@ -124,7 +124,7 @@ class Kind:
     qualifiers: tuple[str, ...]
     brands: tuple[str, ...]
     price: tuple[int, int]  # rupiah, for the base size
-    shape: str  # drawn by shops/demo_images.py
+    shape: str  # drawn by marketplace/demo/images.py
     weight_grams: int = 300
     sizes: tuple[Size, ...] = ()
     colors: tuple[str, ...] = ("Hitam",)
@@ -1026,7 +1026,7 @@ BATIK_MOTIF_MEANINGS = {
 CONDITION_LABELS = {"like_new": "Seperti baru", "good": "Bagus", "fair": "Cukup, ada cacat"}
 
 # --- The thrift shop's past ----------------------------------------------------------------------
-# One-off pieces the thrift shop sold before the demo starts (orders/demo_history.py buys them for
+# One-off pieces the thrift shop sold before the demo starts (marketplace/demo/orders.py buys them for
 # the seeded order history and the past live), so the history never takes a piece the tour shows.
 # (SKU suffix, kind noun, title, condition, size, colour, price, measurements in cm)
 PAST_PIECE_SKU_PREFIX = f"{THRIFT.sku_prefix}-P"

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from live.enums import LiveStatus
-from live.management.commands import seed_demo_live
 from live.models import ChatMessage, LiveBlockedWord, LiveOrder, LiveSession
+from marketplace.management.commands import seed_demo_live
 from orders.enums import OrderStatus
 from orders.models import Order, Review
 from shops.enums import MemberRole

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.db.models import Max, Min, Sum
 from PIL import Image
 
+from marketplace.demo import data as demo_data
+from marketplace.management.commands.seed_demo import DEFAULT_PRODUCTS_PER_SHOP
 from marketplace.models import Address, User
-from shops import demo_data
 from shops.enums import Condition, MemberRole, ProductStatus
-from shops.management.commands.seed_demo import DEFAULT_PRODUCTS_PER_SHOP
 from shops.models import (
     BlockedWord,
     Category,

@@ -6,7 +6,7 @@ the home page's "Upcoming" is never empty in the demo.
 
 The past one is told through the live services, as a real one happens: scheduled, gone live,
 chat, the demo buyers' orders of one-off jackets through live checkout (then paid, shipped,
-delivered, reviewed or expired by orders/demo_history.py), the room's viewer and like counts
+delivered, reviewed or expired by marketplace/demo/orders.py), the room's viewer and like counts
 (`session_stats_record`, as the consumers' tick writes them), and ended, which recounts its
 orders, revenue and messages. Then its rows are dated to a week ago. Its summary in the admin
 is therefore what its orders and chat add up to.
@@ -33,10 +33,18 @@ from live.services import (
     session_stats_record,
     shop_blocked_words_seed,
 )
+from marketplace.demo import data as demo_data
+from marketplace.demo.orders import (
+    COMPLETED,
+    EXPIRED,
+    KEY_PREFIX,
+    History,
+    Story,
+    StoryReview,
+    past_piece_ensure,
+)
 from marketplace.models import Address, User
-from orders.demo_history import COMPLETED, EXPIRED, KEY_PREFIX, History, Story, StoryReview, past_piece_ensure
 from orders.enums import PaymentMethod
-from shops import demo_data
 from shops.enums import ProductStatus
 from shops.models import Shop, ShopMember
 

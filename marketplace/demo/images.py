@@ -13,7 +13,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from shops.demo_data import CATEGORY_PALETTES, COLORS
+from marketplace.demo.data import CATEGORY_PALETTES, COLORS
 
 SIZE = 800
 SCALE = 230  # pixels per unit of shape space

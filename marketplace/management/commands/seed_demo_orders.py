@@ -3,7 +3,7 @@ shop that has been trading for weeks: completed orders with verified-purchase re
 with a photo and the shop's reply), a parcel on its way, orders to pack ("Dikemas"), a return
 asked for or refunded, a cancelled or expired one.
 
-Runs after the other seed commands on every `make run`; see orders/demo_history.py for how the
+Runs after the other seed commands on every `make run`; see marketplace/demo/orders.py for how the
 past is written (through the real services, then dated) and why a second run adds nothing.
 """
 
@@ -13,7 +13,8 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from orders.demo_history import (
+from marketplace.demo import data as demo_data
+from marketplace.demo.orders import (
     CANCELLED,
     COMPLETED,
     EXPIRED,
@@ -26,7 +27,6 @@ from orders.demo_history import (
     StoryReview,
 )
 from orders.enums import PaymentMethod
-from shops import demo_data
 from shops.enums import MemberRole
 from shops.models import Shop
 

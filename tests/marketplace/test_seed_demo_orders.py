@@ -12,15 +12,15 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.demo import data as demo_data
+from marketplace.demo import orders as demo_history
+from marketplace.management.commands.seed_demo_orders import STORIES
 from marketplace.models import Notification
-from orders import demo_history
 from orders.enums import ORDER_TRANSITIONS, OrderStatus
-from orders.management.commands.seed_demo_orders import STORIES
 from orders.models import Order, OrderEvent, Payment, ReturnRequest, Review, Shipment, TrackingEvent
 from orders.returns import orders_auto_complete, returns_auto_approve
 from orders.reviews import REVIEWABLE_STATUSES
 from orders.services import orders_expire_unpaid
-from shops import demo_data
 from shops.models import Product, ProductVariant, Shop
 
 ORDERS = reverse("admin:orders_order_changelist")
