@@ -25,8 +25,9 @@ from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveOrder, LiveSes
 from live.services import LiveError
 from marketplace.models import User
 from marketplace.money import format_rupiah
+from orders.checkout import checkout_place
 from orders.models import Checkout
-from orders.services import Line, ShopChoice, checkout_place
+from orders.selectors import Line, ShopChoice
 from shops.models import ProductVariant
 
 

@@ -1,7 +1,7 @@
 """The seller's side of orders and vouchers in the admin (the Lapak Seller Center).
 
 Orders are read-only here: no form ever writes a total, an item or a status. Everything a
-seller does to an order (ship, cancel) is an action that calls orders.services, which checks
+seller does to an order (ship, cancel) is an action that calls orders.lifecycle, which checks
 ORDER_TRANSITIONS and logs an OrderEvent. Scoping comes from ShopScopedAdminMixin, with the
 paths registered in orders/scoping.py.
 """
@@ -28,6 +28,7 @@ from marketplace.permissions import ReadOnlyAdminMixin
 from orders import returns, wallet
 from orders.enums import OrderStatus, PaymentMethod, ReturnStatus, VoucherKind
 from orders.formatting import voucher_value
+from orders.lifecycle import OrderTransitionNotAllowed, ShipmentInvalid, order_cancel, order_ship
 from orders.models import (
     Order,
     OrderEvent,
@@ -39,7 +40,6 @@ from orders.models import (
     Voucher,
 )
 from orders.reviews import ReviewRefused, check_reply_text, review_reply
-from orders.services import OrderTransitionNotAllowed, ShipmentInvalid, order_cancel, order_ship
 from shops.admin import ContactScreenedAdminMixin, ShopScopedAdminMixin, ShopScopedInlineMixin, ask_for_reason
 from shops.permissions import EDITOR_ROLES, is_platform_staff
 

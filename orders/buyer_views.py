@@ -1,7 +1,7 @@
 """A buyer's orders ("Pesanan saya") and voucher wallet.
 
 Thin views: reads come from orders.selectors and orders.wallet, status changes from
-orders.services, which check ORDER_TRANSITIONS; a refused change becomes a message, not an error.
+orders.lifecycle, which check ORDER_TRANSITIONS; a refused change becomes a message, not an error.
 """
 
 from django import forms
@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from marketplace.images import sanitize_image
 from marketplace.parsing import parse_next_url
-from orders import returns, reviews, selectors, services, wallet
+from orders import lifecycle, returns, reviews, selectors, wallet
 from orders.enums import OrderStatus
+from orders.lifecycle import OrderTransitionNotAllowed
 from orders.models import Order, Voucher
-from orders.services import OrderTransitionNotAllowed
+from orders.vouchers import services as voucher_services
 
 ORDERS_PER_PAGE = 10
 
@@ -168,7 +169,7 @@ def order_cancel_view(request, number):
     reason = form.cleaned_data["reason"].strip() if form.is_valid() else ""
     try:
         # A buyer may cancel without a reason (the service requires one from sellers only).
-        services.order_cancel(order=order, actor=request.user, reason=reason)
+        lifecycle.order_cancel(order=order, actor=request.user, reason=reason)
     except OrderTransitionNotAllowed:
         messages.error(request, _("This order can no longer be cancelled."))
     else:
@@ -182,7 +183,7 @@ def order_confirm_received_view(request, number):
         return _login_then_order(request, number)
     order = _order_or_404(request, number)
     try:
-        services.order_confirm_received(order=order, actor=request.user)
+        lifecycle.order_confirm_received(order=order, actor=request.user)
     except OrderTransitionNotAllowed:
         messages.error(request, _("This order cannot be confirmed as received now."))
     else:
@@ -242,7 +243,7 @@ def voucher_claim(request, voucher_id):
     except Voucher.DoesNotExist:
         messages.error(request, _("This voucher can no longer be claimed."))
         return redirect(next_url)
-    if services.voucher_claim(user=request.user, voucher=voucher):
+    if voucher_services.voucher_claim(user=request.user, voucher=voucher):
         messages.success(request, _("Voucher %(code)s saved to your wallet.") % {"code": voucher.code})
     else:
         messages.info(request, _("You already have voucher %(code)s.") % {"code": voucher.code})

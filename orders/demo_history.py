@@ -36,7 +36,9 @@ from django.utils.text import slugify
 
 from marketplace.images import sanitize_image
 from marketplace.models import Address, Notification, User
+from orders.checkout import checkout_place
 from orders.enums import OrderStatus, PaymentMethod
+from orders.lifecycle import order_cancel, order_confirm_received, order_ship
 from orders.models import (
     Checkout,
     Order,
@@ -48,17 +50,10 @@ from orders.models import (
     Shipment,
 )
 from orders.payments import dev_gateway_is_active, provider_get
+from orders.payments.services import payment_handle_notification, payment_start
 from orders.returns import return_approve, return_request_create
 from orders.reviews import review_create, review_reply
-from orders.services import (
-    Line,
-    checkout_place,
-    order_cancel,
-    order_confirm_received,
-    order_ship,
-    payment_handle_notification,
-    payment_start,
-)
+from orders.selectors import Line
 from orders.tracking.services import shipment_track
 from orders.tracking.simulated import SimulatedCourier
 from shops import demo_data

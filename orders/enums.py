@@ -14,7 +14,7 @@ class OrderStatus(models.TextChoices):
 
 
 # The whole order lifecycle in one table: every status change goes through
-# orders.services.order_transition, which refuses anything not listed here.
+# orders.lifecycle.order_transition, which refuses anything not listed here.
 ORDER_TRANSITIONS: dict[str, set[str]] = {
     OrderStatus.AWAITING_PAYMENT: {OrderStatus.TO_SHIP, OrderStatus.CANCELLED},
     OrderStatus.TO_SHIP: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},

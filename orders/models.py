@@ -86,7 +86,7 @@ class Voucher(models.Model):
     ends_at = models.DateTimeField(_("valid until"))
     usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
     per_user_limit = models.PositiveIntegerField(_("uses per buyer"), default=1)
-    # Moved only by conditional UPDATEs in orders.services (never past usage_limit).
+    # Moved only by conditional UPDATEs in orders.vouchers.services (never past usage_limit).
     used_count = models.PositiveIntegerField(_("used"), default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_claimable = models.BooleanField(_("shown for claiming"), default=True)

@@ -10,7 +10,7 @@ completes by itself.
 The refund is recorded here (amount and time); moving the money back is the payment gateway's
 refund API, which is not wired in yet.
 
-Locks follow orders.services: the order row first, then the return request row. Every function
+Locks follow orders.lifecycle: the order row first, then the return request row. Every function
 re-checks state under those locks, so the beat jobs and a seller's click can race safely and a
 second run changes nothing.
 """
@@ -27,8 +27,8 @@ from marketplace.images import sanitize_image
 from marketplace.money import format_rupiah
 from marketplace.notifications import notify
 from orders.enums import OrderStatus, ReturnStatus
+from orders.lifecycle import order_transition
 from orders.models import Order, ReturnPhoto, ReturnRequest, Shipment
-from orders.services import order_transition
 
 __all__ = [
     "MAX_RETURN_PHOTOS",

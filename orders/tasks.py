@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from orders import returns, services, voucher_expiry
+from orders import lifecycle, returns, voucher_expiry
 from orders.tracking import TrackingUnavailable
 from orders.tracking.services import shipment_ids_to_track, shipment_track
 
@@ -28,7 +28,7 @@ db_job = shared_task(
 
 @db_job
 def expire_unpaid_orders() -> int:
-    return services.orders_expire_unpaid()
+    return lifecycle.orders_expire_unpaid()
 
 
 @db_job

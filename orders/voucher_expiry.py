@@ -1,6 +1,6 @@
 """Voucher expiry jobs: warn holders a day before a claimed voucher ends, retire ended vouchers.
 
-Both are safe to run twice. Validity never depends on them (orders.vouchers.voucher_check
+Both are safe to run twice. Validity never depends on them (orders.vouchers.rules.voucher_check
 compares against `now` every time); they keep the wallet tidy and tell buyers in time.
 """
 

@@ -1,6 +1,6 @@
 """Reads of the voucher wallet: which vouchers a buyer may claim now, and which they hold.
 
-Claiming is orders.services.voucher_claim. A claim only saves a voucher for later; whether it
+Claiming is orders.vouchers.services.voucher_claim. A claim only saves a voucher for later; whether it
 applies to a checkout (minimum spend, uses left, per-buyer limit) is the checkout's decision.
 """
 

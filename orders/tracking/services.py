@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from marketplace.notifications import notify
 from orders.enums import OrderStatus, TrackingCode
+from orders.lifecycle import order_transition
 from orders.models import Order, Shipment, TrackingEvent
-from orders.services import order_transition
 from orders.tracking import TrackingUpdate, WaybillNotFound, tracker_for
 
 logger = logging.getLogger(__name__)

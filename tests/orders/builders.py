@@ -1,6 +1,6 @@
 """Orders built straight in the database, in any status, for admin and buyer page tests.
 
-Checkout-engine tests place orders through orders.services (tests/orders/factories.py: place);
+Checkout-engine tests place orders through orders.checkout (tests/orders/factories.py: place);
 page tests need orders in every status, and many of them, quickly.
 """
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from orders import tasks
 from orders.enums import OrderStatus, PaymentMethod
+from orders.lifecycle import PAYMENT_EXPIRED_REASON, orders_expire_unpaid
 from orders.models import Order, OrderEvent, Voucher, VoucherRedemption
-from orders.services import PAYMENT_EXPIRED_REASON, orders_expire_unpaid
 from shops.models import Product, ProductVariant
 from tests.factories import UserFactory
 from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place

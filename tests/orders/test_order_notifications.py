@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from marketplace.models import Notification
 from orders.enums import OrderStatus
-from orders.services import order_cancel, order_ship
+from orders.lifecycle import order_cancel, order_ship
 from tests.orders.builders import make_order
 from tests.orders.factories import make_variant, place
 

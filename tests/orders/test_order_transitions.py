@@ -6,17 +6,17 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from orders.enums import ORDER_TRANSITIONS, OrderStatus, PaymentMethod
-from orders.models import Order, OrderEvent, Shipment, Voucher, VoucherRedemption
-from orders.services import (
+from orders.lifecycle import (
     CancelReasonRequired,
     OrderTransitionNotAllowed,
     ShipmentInvalid,
-    ShopChoice,
     order_cancel,
     order_confirm_received,
     order_ship,
     order_transition,
 )
+from orders.models import Order, OrderEvent, Shipment, Voucher, VoucherRedemption
+from orders.selectors import ShopChoice
 from shops.models import Product, ProductVariant
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory, VoucherFactory, fast_password_hashing, make_variant, place

@@ -13,9 +13,10 @@ from django.utils import timezone
 from marketplace.models import Notification
 from orders import payments
 from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
+from orders.lifecycle import PAYMENT_EXPIRED_REASON, orders_expire_unpaid
 from orders.models import Order, OrderEvent, Payment, PaymentNotification, Voucher, VoucherRedemption
 from orders.payments.midtrans import signature
-from orders.services import PAYMENT_EXPIRED_REASON, orders_expire_unpaid, payment_start
+from orders.payments.services import payment_start
 from shops.models import ProductVariant
 from tests.factories import ShopFactory, UserFactory
 from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place, run_at_once

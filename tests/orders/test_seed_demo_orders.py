@@ -15,11 +15,11 @@ from django.utils import timezone
 from marketplace.models import Notification
 from orders import demo_history
 from orders.enums import ORDER_TRANSITIONS, OrderStatus
+from orders.lifecycle import orders_expire_unpaid
 from orders.management.commands.seed_demo_orders import STORIES
 from orders.models import Order, OrderEvent, Payment, ReturnRequest, Review, Shipment, TrackingEvent
 from orders.returns import orders_auto_complete, returns_auto_approve
 from orders.reviews import REVIEWABLE_STATUSES
-from orders.services import orders_expire_unpaid
 from shops import demo_data
 from shops.models import Product, ProductVariant, Shop
 
