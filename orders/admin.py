@@ -25,10 +25,11 @@ from django.utils.translation import ngettext
 import orders.scoping  # noqa: F401  (registers the shop paths before any admin asks for them)
 from marketplace.money import format_rupiah
 from marketplace.permissions import ReadOnlyAdminMixin
+from marketplace.transitions import TransitionNotAllowed
 from orders import returns, wallet
-from orders.enums import OrderStatus, PaymentMethod, ReturnStatus, VoucherKind
+from orders.enums import OrderEventKind, OrderStatus, PaymentMethod, ReturnStatus, VoucherKind
 from orders.formatting import voucher_value
-from orders.lifecycle import OrderTransitionNotAllowed, ShipmentInvalid, order_cancel, order_ship
+from orders.lifecycle import ShipmentInvalid, order_cancel, order_ship
 from orders.models import (
     Order,
     OrderEvent,
@@ -95,7 +96,7 @@ class OrderItemInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.TabularI
 
 class OrderEventInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.TabularInline):
     model = OrderEvent
-    fields = ("time", "from_status", "to_status", "actor", "note")
+    fields = ("time", "from_status", "to_status", "event", "note", "actor")
     readonly_fields = fields
     verbose_name = _("event")
     verbose_name_plural = _("timeline")
@@ -106,6 +107,14 @@ class OrderEventInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.Tabular
     @admin.display(description=_("time"))
     def time(self, obj):
         return jakarta_time(obj.created_at)
+
+    @admin.display(description=_("event"))
+    def event(self, obj):
+        return obj.message
+
+    @admin.display(description=_("note"))
+    def note(self, obj):
+        return obj.note
 
 
 class ShipmentInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.StackedInline):
@@ -223,7 +232,7 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
                     "created",
                     "payment_method",
                     "payment_due",
-                    "cancel_reason",
+                    "cancellation",
                 ]
             },
         ),
@@ -292,6 +301,16 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     def payment_due(self, obj):
         return jakarta_time(obj.payment_due_at)
 
+    @admin.display(description=_("cancellation reason"))
+    def cancellation(self, obj):
+        """What the person who cancelled wrote, else why the system did, in the reader's language."""
+        if obj.status != OrderStatus.CANCELLED:
+            return ""
+        event = obj.events.filter(to_status=OrderStatus.CANCELLED).order_by("-created_at", "-id").first()
+        if event is None:
+            return obj.cancel_reason
+        return event.note or (event.message if event.kind != OrderEventKind.CANCELLED else "")
+
     @admin.display(description=_("ship to"))
     def recipient(self, obj):
         checkout = obj.checkout
@@ -343,7 +362,7 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
                     actor=request.user,
                 )
             # Someone cancelled it meanwhile, or the same tracking number was saved a moment ago.
-            except (OrderTransitionNotAllowed, ShipmentInvalid, IntegrityError):
+            except (TransitionNotAllowed, ShipmentInvalid, IntegrityError):
                 continue
             shipped += 1
         self.message_user(request, ngettext("%d order shipped.", "%d orders shipped.", shipped) % shipped)
@@ -379,7 +398,7 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
         for order in queryset:
             try:
                 order_cancel(order=order, actor=request.user, reason=reason)
-            except OrderTransitionNotAllowed:
+            except TransitionNotAllowed:
                 refused += 1
                 continue
             cancelled += 1

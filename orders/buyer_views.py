@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from marketplace.images import sanitize_image
 from marketplace.parsing import parse_next_url
+from marketplace.transitions import TransitionNotAllowed
 from orders import lifecycle, returns, reviews, selectors, wallet
 from orders.enums import OrderStatus
-from orders.lifecycle import OrderTransitionNotAllowed
 from orders.models import Order, Voucher
 from orders.vouchers import services as voucher_services
 
@@ -130,10 +130,13 @@ def _detail_context(order: Order, *, return_form: "ReturnRequestForm | None" = N
         deadline = returns.return_deadline(shipment.delivered_at)
         if timezone.now() > deadline:
             deadline = None
+    events = list(order.events.all())
     return {
         "order": order,
         "shipment": shipment,
-        "events": list(order.events.all()),
+        "events": events,
+        # The cancellation's event says why (a reason typed, or the payment window closed).
+        "cancellation": next((e for e in reversed(events) if e.to_status == OrderStatus.CANCELLED), None),
         # Newest scan first, as couriers show them.
         "tracking_events": list(shipment.tracking_events.order_by("-occurred_at", "-id")) if shipment else [],
         "can_cancel": order.can_move_to(OrderStatus.CANCELLED),
@@ -170,7 +173,7 @@ def order_cancel_view(request, number):
     try:
         # A buyer may cancel without a reason (the service requires one from sellers only).
         lifecycle.order_cancel(order=order, actor=request.user, reason=reason)
-    except OrderTransitionNotAllowed:
+    except TransitionNotAllowed:
         messages.error(request, _("This order can no longer be cancelled."))
     else:
         messages.success(request, _("Order %(number)s is cancelled.") % {"number": order.number})
@@ -184,7 +187,7 @@ def order_confirm_received_view(request, number):
     order = _order_or_404(request, number)
     try:
         lifecycle.order_confirm_received(order=order, actor=request.user)
-    except OrderTransitionNotAllowed:
+    except TransitionNotAllowed:
         messages.error(request, _("This order cannot be confirmed as received now."))
     else:
         messages.success(request, _("Thank you! Order %(number)s is completed.") % {"number": order.number})

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.models import Address, User
 from marketplace.notifications import notify
-from orders.enums import OrderStatus, PaymentMethod
+from orders.enums import OrderEventKind, OrderStatus, PaymentMethod
 from orders.models import Checkout, Order, OrderEvent, OrderItem
 from orders.selectors import Line, Quote, ShopChoice, ShopQuote, checkout_quote_build
 from orders.vouchers.rules import Problem
@@ -198,7 +198,16 @@ def _checkout_place(
         ]
     )
     OrderEvent.objects.bulk_create(
-        [OrderEvent(order=order, from_status="", to_status=order.status, actor=buyer) for order in orders]
+        [
+            OrderEvent(
+                order=order,
+                kind=OrderEventKind.PLACED,
+                from_status="",
+                to_status=order.status,
+                actor=buyer,
+            )
+            for order in orders
+        ]
     )
     voucher_redemptions_record(quote=quote, checkout=checkout, buyer=buyer)
 

@@ -19,8 +19,9 @@ importing them (the dependency runs live → orders → shops, never back):
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -30,7 +31,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.notifications import notify
-from orders.enums import ORDER_TRANSITIONS, STOCK_HOLDING_STATUSES, OrderStatus, PaymentStatus
+from marketplace.transitions import transition
+from orders.enums import (
+    ORDER_EVENT_KIND_BY_MOVE,
+    ORDER_MACHINE,
+    STOCK_HOLDING_STATUSES,
+    OrderEventKind,
+    OrderStatus,
+    PaymentStatus,
+)
 from orders.models import Checkout, Order, OrderEvent, Payment, Shipment
 from orders.vouchers.services import vouchers_release_for_order
 from shops.enums import MemberRole
@@ -60,12 +69,6 @@ def order_paid_hook_register(hook: Callable[[Order], None]) -> None:
         _ORDER_PAID_HOOKS.append(hook)
 
 
-class OrderTransitionNotAllowed(Exception):
-    def __init__(self, current: str, target: str):
-        self.current, self.target = current, target
-        super().__init__(f"An order cannot go from {current} to {target}.")
-
-
 class CancelReasonRequired(ValueError):
     def __init__(self):
         super().__init__(_("A reason is required to cancel: the buyer reads it."))
@@ -76,35 +79,55 @@ class ShipmentInvalid(ValueError):
 
 
 @transaction.atomic
-def order_transition(*, order: Order, to: str, actor, note: str = "") -> Order:
-    """Move `order` to status `to`, as ORDER_TRANSITIONS allows, and log it with `actor`.
+def order_transition(
+    *,
+    order: Order,
+    to: str,
+    actor,
+    note: str = "",
+    kind: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> Order:
+    """Move `order` to status `to`, as ORDER_MACHINE allows, and record an OrderEvent with `actor`.
 
-    Locks the order row, so two moves of one order serialize and the second sees the first's
-    result. Moving a stock-holding order to CANCELLED releases its stock and voucher usage in the
-    same transaction, whichever caller asked for it. Returns the updated (locked) order.
+    `kind` defaults to the move's (ORDER_EVENT_KIND_BY_MOVE); `params` fill its sentence; `note`
+    is what a person wrote (a reason), kept as written and, for a cancellation, as the order's
+    cancel_reason unless `changes` names another. Refuses with TransitionNotAllowed, writing
+    nothing. Locks the order row (marketplace.transitions.transition), so two moves of one order
+    serialize and the second sees the first's result. Moving a stock-holding order to CANCELLED
+    releases its stock and voucher usage in the same transaction, whichever caller asked for it.
+    Returns the updated (locked) order; the caller's instance sees the new fields too.
     """
-    locked = Order.objects.select_for_update().get(pk=order.pk)
-    if to not in ORDER_TRANSITIONS.get(locked.status, set()):
-        raise OrderTransitionNotAllowed(locked.status, to)
-    previous = locked.status
-    locked.status = to
-    fields = ["status", "updated_at"]
+    changes = dict(changes or {})
     if to == OrderStatus.CANCELLED:
-        locked.cancel_reason = note
-        fields.append("cancel_reason")
-    locked.save(update_fields=fields)
-    OrderEvent.objects.create(order=locked, from_status=previous, to_status=to, actor=actor, note=note)
-    if to == OrderStatus.CANCELLED and previous in STOCK_HOLDING_STATUSES:
-        _release_holdings(locked)
-    if previous == OrderStatus.AWAITING_PAYMENT and to == OrderStatus.TO_SHIP:
-        for hook in _ORDER_PAID_HOOKS:
-            hook(locked)
-    if to == OrderStatus.DELIVERED:
-        Shipment.objects.filter(order=locked, delivered_at__isnull=True).update(delivered_at=timezone.now())
-    if to == OrderStatus.COMPLETED:
-        _count_sold(locked)
-    _refresh(order, locked)
-    return locked
+        changes.setdefault("cancel_reason", note)
+    event_params = dict(params or {})
+    if note:
+        event_params["note"] = note
+
+    def record(locked: Order, previous: str) -> None:
+        OrderEvent.objects.create(
+            order=locked,
+            kind=kind or ORDER_EVENT_KIND_BY_MOVE[(previous, to)],
+            params=event_params,
+            from_status=previous,
+            to_status=to,
+            actor=actor,
+        )
+        if to == OrderStatus.CANCELLED and previous in STOCK_HOLDING_STATUSES:
+            _release_holdings(locked)
+        if previous == OrderStatus.AWAITING_PAYMENT and to == OrderStatus.TO_SHIP:
+            for hook in _ORDER_PAID_HOOKS:
+                hook(locked)
+        if to == OrderStatus.DELIVERED:
+            Shipment.objects.filter(order=locked, delivered_at__isnull=True).update(
+                delivered_at=timezone.now()
+            )
+        if to == OrderStatus.COMPLETED:
+            _count_sold(locked)
+
+    return transition(machine=ORDER_MACHINE, instance=order, to=to, record=record, changes=changes)
 
 
 def _count_sold(order: Order) -> None:
@@ -116,16 +139,6 @@ def _count_sold(order: Order) -> None:
             per_product[product_id] += quantity
     for product_id in sorted(per_product):
         Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + per_product[product_id])
-
-
-def _refresh(order: Order, locked: Order) -> None:
-    """Let the caller's instance see the new state too (views keep using it)."""
-    if order is not locked:
-        order.status, order.cancel_reason, order.updated_at = (
-            locked.status,
-            locked.cancel_reason,
-            locked.updated_at,
-        )
 
 
 def _release_holdings(order: Order) -> None:
@@ -200,7 +213,10 @@ def order_ship(*, order: Order, carrier: str, tracking_number: str, actor) -> Or
     if Shipment.objects.filter(carrier__iexact=carrier, tracking_number=tracking_number).exists():
         raise ShipmentInvalid(_("This tracking number is already used by another order."))
     shipped = order_transition(
-        order=order, to=OrderStatus.SHIPPED, actor=actor, note=f"{carrier} {tracking_number}"
+        order=order,
+        to=OrderStatus.SHIPPED,
+        actor=actor,
+        params={"carrier": carrier, "tracking_number": tracking_number},
     )
     try:
         with transaction.atomic():
@@ -224,6 +240,31 @@ def order_confirm_received(*, order: Order, actor) -> Order:
     if actor is None or actor.pk != order.buyer_id:
         raise PermissionDenied("Only the buyer confirms receipt.")
     return order_transition(order=order, to=OrderStatus.COMPLETED, actor=actor)
+
+
+def order_expire(*, order: Order) -> Order:
+    """An unpaid order whose payment window closed (the beat job, or the gateway's expire notice):
+    AWAITING_PAYMENT → CANCELLED, its stock and vouchers released, the buyer told.
+
+    The caller holds the checkout's payment rows' locks when it looks at them (lock order above).
+    Refuses with TransitionNotAllowed, writing nothing, an order that is no longer unpaid.
+    """
+    with transaction.atomic():
+        expired = order_transition(
+            order=order,
+            to=OrderStatus.CANCELLED,
+            actor=None,
+            kind=OrderEventKind.PAYMENT_EXPIRED,
+            changes={"cancel_reason": PAYMENT_EXPIRED_REASON},
+        )
+        notify(
+            user=expired.buyer,
+            kind="order_cancelled",
+            title=_("Order %(number)s was cancelled") % {"number": expired.number},
+            body=_("The time to pay ran out, so the seller will not send it. You can order again."),
+            url=reverse("order_detail", args=[expired.number]),
+        )
+    return expired
 
 
 def orders_expire_unpaid(*, now: datetime | None = None) -> int:
@@ -256,7 +297,7 @@ def orders_expire_unpaid(*, now: datetime | None = None) -> int:
                 or order.payment_due_at > now
             ):
                 continue
-            order_transition(order=order, to=OrderStatus.CANCELLED, actor=None, note=PAYMENT_EXPIRED_REASON)
+            order_expire(order=order)
             expired += 1
             awaiting = Order.objects.filter(checkout_id=checkout_id, status=OrderStatus.AWAITING_PAYMENT)
             if pending and not awaiting.exists():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from marketplace.notifications import notify
 from orders import payments
 from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
-from orders.lifecycle import PAYMENT_EXPIRED_REASON, order_cancel, order_transition
+from orders.lifecycle import order_expire, order_transition
 from orders.models import Checkout, Order, Payment, PaymentNotification
 
 logger = logging.getLogger(__name__)
@@ -263,9 +263,8 @@ def _payment_mark_paid(payment: Payment, *, transaction_id: str, label: str) -> 
         # cancelled, their stock is gone. Recorded above for a refund flow to pick up.
         logger.warning("Payment %s paid for a cancelled checkout", payment.gateway_order_id)
         return "ignored"
-    note = f"Paid via {label}"
     for order in awaiting:
-        order_transition(order=order, to=OrderStatus.TO_SHIP, actor=None, note=note)
+        order_transition(order=order, to=OrderStatus.TO_SHIP, actor=None, params={"gateway": label})
     payment.status = PaymentStatus.PAID
     payment.paid_at = timezone.now()
     payment.gateway_transaction_id = transaction_id
@@ -297,5 +296,5 @@ def _payment_expire(payment: Payment) -> str:
         checkout_id=payment.checkout_id, status=OrderStatus.AWAITING_PAYMENT
     )
     for order in orders.order_by("id"):
-        order_cancel(order=order, actor=None, reason=PAYMENT_EXPIRED_REASON)
+        order_expire(order=order)
     return "expired"
