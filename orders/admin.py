@@ -26,7 +26,7 @@ import orders.scoping  # noqa: F401  (registers the shop paths before any admin 
 from marketplace.money import format_rupiah
 from marketplace.permissions import ReadOnlyAdminMixin
 from marketplace.transitions import TransitionNotAllowed
-from orders import returns, wallet
+from orders import returns
 from orders.enums import OrderEventKind, OrderStatus, PaymentMethod, ReturnStatus, VoucherKind
 from orders.formatting import voucher_value
 from orders.lifecycle import ShipmentInvalid, order_cancel, order_ship
@@ -41,6 +41,8 @@ from orders.models import (
     Voucher,
 )
 from orders.reviews import ReviewRefused, check_reply_text, review_reply
+from orders.vouchers.selectors import shop_vouchers_changed
+from orders.vouchers.services import voucher_save
 from shops.admin import ContactScreenedAdminMixin, ShopScopedAdminMixin, ShopScopedInlineMixin, ask_for_reason
 from shops.permissions import EDITOR_ROLES, is_platform_staff
 
@@ -548,20 +550,19 @@ class VoucherAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelA
             initial.setdefault("shop", next(iter(shop_ids)))
         return initial
 
-    # The shop page caches its voucher strip: every admin write drops it.
+    # The shop page caches its voucher strip: every admin write drops it (voucher_save does).
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        wallet.shop_vouchers_changed(shop_id=obj.shop_id)
+        voucher_save(voucher=obj)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        wallet.shop_vouchers_changed(shop_id=obj.shop_id)
+        shop_vouchers_changed(shop_id=obj.shop_id)
 
     def delete_queryset(self, request, queryset):
         shop_ids = set(queryset.values_list("shop_id", flat=True))
         super().delete_queryset(request, queryset)
         for shop_id in shop_ids:
-            wallet.shop_vouchers_changed(shop_id=shop_id)
+            shop_vouchers_changed(shop_id=shop_id)
 
     @admin.display(description=_("shop"), ordering="shop__name")
     def shop_or_platform(self, obj):

@@ -1,6 +1,6 @@
 """A buyer's orders ("Pesanan saya") and voucher wallet.
 
-Thin views: reads come from orders.selectors and orders.wallet, status changes from
+Thin views: reads come from orders.selectors and orders.vouchers.selectors, status changes from
 orders.lifecycle, which check ORDER_TRANSITIONS; a refused change becomes a message, not an error.
 """
 
@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 from marketplace.images import sanitize_image
 from marketplace.parsing import parse_next_url
 from marketplace.transitions import TransitionNotAllowed
-from orders import lifecycle, returns, reviews, selectors, wallet
+from orders import lifecycle, returns, reviews, selectors
 from orders.enums import OrderStatus
 from orders.models import Order, Voucher
+from orders.vouchers import selectors as wallet
 from orders.vouchers import services as voucher_services
 
 ORDERS_PER_PAGE = 10

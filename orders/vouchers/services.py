@@ -1,4 +1,4 @@
-"""Every write of vouchers: claiming one, counting and releasing its uses.
+"""Every write of vouchers: saving one (the admin), claiming one, counting and releasing its uses.
 
 Uses are counted by conditional UPDATEs on `used_count` (never past usage_limit, the
 voucher_never_over_used CHECK backs it); the checkout and the order lifecycle call these inside
@@ -16,6 +16,16 @@ from django.utils import timezone
 from orders.enums import OrderStatus
 from orders.models import Checkout, Order, Voucher, VoucherClaim, VoucherRedemption
 from orders.selectors import Quote
+from orders.vouchers.selectors import shop_vouchers_changed
+
+
+def voucher_save(*, voucher: Voucher) -> Voucher:
+    """Create or update `voucher` (the admin's form has validated it) and drop the shop's cached
+    voucher strip once committed, so shoppers see the change on their next page."""
+    with transaction.atomic():
+        voucher.save()
+        shop_vouchers_changed(shop_id=voucher.shop_id)
+    return voucher
 
 
 @transaction.atomic
