@@ -24,7 +24,7 @@ class LiveConfig(AppConfig):
         from live.claims import item_claims_close_for_order, item_claims_release_for_order
         from live.deals import deal_claims_release_for_order
         from live.models import LiveSession
-        from orders.services import order_paid_hook_register, order_release_hook_register
+        from orders.lifecycle import order_paid_hook_register, order_release_hook_register
         from shops.models import Shop
 
         # An order cancelled or expired unpaid gives back what it held here too: flash deal

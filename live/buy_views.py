@@ -32,10 +32,10 @@ from live.enums import FlashClaimStatus, ItemClaimStatus
 from live.errors import ItemHeldByOther, ItemUnavailable, LiveError
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession
 from marketplace.parsing import parse_id, parse_int
+from orders.checkout import CheckoutError
 from orders.enums import OrderStatus
 from orders.models import Checkout
 from orders.selectors import Line, Quote, checkout_get_for_buyer, checkout_quote_build
-from orders.services import CheckoutError
 from orders.views import checkout_choices_read, checkout_form_context
 from shops.models import Product, ProductVariant
 from shops.selectors import product_list_visible

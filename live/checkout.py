@@ -1,6 +1,6 @@
 """Buying one item from a live: a flash deal's price, a one-off item's hold, or the normal price.
 
-`live_checkout_place` wraps `orders.services.checkout_place` for a single item, in one
+`live_checkout_place` wraps `orders.checkout.checkout_place` for a single item, in one
 transaction with the live bookkeeping (the deal claim, the item claim, `LiveOrder`), so either
 all of it is written or nothing is. `orders` never imports `live`: the deal price reaches the
 order through checkout_place's `unit_price_overrides`, which only lowers a price and is passed
@@ -25,8 +25,9 @@ from live.errors import LiveCheckoutInvalid
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveOrder, LiveSession
 from marketplace.models import User
 from marketplace.money import format_rupiah
+from orders.checkout import checkout_place
 from orders.models import Checkout
-from orders.services import Line, ShopChoice, checkout_place
+from orders.selectors import Line, ShopChoice
 from shops.models import ProductVariant
 
 

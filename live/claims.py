@@ -32,8 +32,8 @@ from live.models import ItemClaim, LiveSession
 from live.state import buy_url, item_queue_payload
 from marketplace.notifications import notify
 from orders.enums import OrderStatus
+from orders.lifecycle import order_transition
 from orders.models import Order
-from orders.services import order_transition
 from shops.models import Product, ProductVariant
 
 ITEM_HOLD_MINUTES = 10

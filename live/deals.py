@@ -13,7 +13,7 @@ Invariants:
   cancelled or expires unpaid (the `orders` release hook, registered in live/apps.py), or when a
   claim never turned into an order and its deal is over.
 
-Lock order (extends the one in orders/services.py, where the buyer row comes first):
+Lock order (extends the one in orders/checkout.py, where the buyer row comes first):
 buyer → (the checkout's rows: orders, checkout, variants, products, vouchers) → session → deal →
 claims, each by id. The deal row is locked after the variant rows, never before, so a checkout
 racing an expiring order of the same deal cannot wait in a cycle.

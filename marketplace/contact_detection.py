@@ -77,7 +77,7 @@ def _normal_form(text: str) -> str:
 
 # --- 2. What looks like a number and is not one ------------------------------------------------
 
-# Lapak's order numbers (orders.services._new_order_number): "LPK-261207-AB12CD".
+# Lapak's order numbers (orders.checkout._new_order_number): "LPK-261207-AB12CD".
 _ORDER_NUMBER = re.compile(r"\bLPK-\d{6}-[A-Z0-9]{6}\b", re.IGNORECASE)
 # Clock times "19:00", "19:00:30", "jam 19.00" / "pukul 7.30" (a dot needs the word before it).
 _TIME = re.compile(

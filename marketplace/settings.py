@@ -208,7 +208,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_unpaid_orders",
         "schedule": 60,
     },
-    # Voucher expiry (orders/voucher_expiry.py): hourly, so a warning lands 23-24 hours ahead.
+    # Voucher expiry (orders/vouchers/expiry.py): hourly, so a warning lands 23-24 hours ahead.
     "warn-expiring-vouchers": {
         "task": "orders.tasks.warn_expiring_vouchers",
         "schedule": 60 * 60,

@@ -1,7 +1,7 @@
 """The seller's side of orders and vouchers in the admin (the Lapak Seller Center).
 
 Orders are read-only here: no form ever writes a total, an item or a status. Everything a
-seller does to an order (ship, cancel) is an action that calls orders.services, which checks
+seller does to an order (ship, cancel) is an action that calls orders.lifecycle, which checks
 ORDER_TRANSITIONS and logs an OrderEvent. Scoping comes from ShopScopedAdminMixin, with the
 paths registered in orders/scoping.py.
 """
@@ -25,9 +25,11 @@ from django.utils.translation import ngettext
 import orders.scoping  # noqa: F401  (registers the shop paths before any admin asks for them)
 from marketplace.money import format_rupiah
 from marketplace.permissions import ReadOnlyAdminMixin
-from orders import returns, wallet
-from orders.enums import OrderStatus, PaymentMethod, ReturnStatus, VoucherKind
+from marketplace.transitions import TransitionNotAllowed
+from orders import returns
+from orders.enums import OrderEventKind, OrderStatus, PaymentMethod, ReturnStatus, VoucherKind
 from orders.formatting import voucher_value
+from orders.lifecycle import ShipmentInvalid, order_cancel, order_ship
 from orders.models import (
     Order,
     OrderEvent,
@@ -39,7 +41,8 @@ from orders.models import (
     Voucher,
 )
 from orders.reviews import ReviewRefused, check_reply_text, review_reply
-from orders.services import OrderTransitionNotAllowed, ShipmentInvalid, order_cancel, order_ship
+from orders.vouchers.selectors import shop_vouchers_changed
+from orders.vouchers.services import voucher_save
 from shops.admin import ContactScreenedAdminMixin, ShopScopedAdminMixin, ShopScopedInlineMixin, ask_for_reason
 from shops.permissions import EDITOR_ROLES, is_platform_staff
 
@@ -95,7 +98,7 @@ class OrderItemInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.TabularI
 
 class OrderEventInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.TabularInline):
     model = OrderEvent
-    fields = ("time", "from_status", "to_status", "actor", "note")
+    fields = ("time", "from_status", "to_status", "event", "note", "actor")
     readonly_fields = fields
     verbose_name = _("event")
     verbose_name_plural = _("timeline")
@@ -106,6 +109,14 @@ class OrderEventInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.Tabular
     @admin.display(description=_("time"))
     def time(self, obj):
         return jakarta_time(obj.created_at)
+
+    @admin.display(description=_("event"))
+    def event(self, obj):
+        return obj.message
+
+    @admin.display(description=_("note"))
+    def note(self, obj):
+        return obj.note
 
 
 class ShipmentInline(ReadOnlyInlineMixin, ShopScopedInlineMixin, admin.StackedInline):
@@ -223,7 +234,7 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
                     "created",
                     "payment_method",
                     "payment_due",
-                    "cancel_reason",
+                    "cancellation",
                 ]
             },
         ),
@@ -292,6 +303,16 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
     def payment_due(self, obj):
         return jakarta_time(obj.payment_due_at)
 
+    @admin.display(description=_("cancellation reason"))
+    def cancellation(self, obj):
+        """What the person who cancelled wrote, else why the system did, in the reader's language."""
+        if obj.status != OrderStatus.CANCELLED:
+            return ""
+        event = obj.events.filter(to_status=OrderStatus.CANCELLED).order_by("-created_at", "-id").first()
+        if event is None:
+            return obj.cancel_reason
+        return event.note or (event.message if event.kind != OrderEventKind.CANCELLED else "")
+
     @admin.display(description=_("ship to"))
     def recipient(self, obj):
         checkout = obj.checkout
@@ -343,7 +364,7 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
                     actor=request.user,
                 )
             # Someone cancelled it meanwhile, or the same tracking number was saved a moment ago.
-            except (OrderTransitionNotAllowed, ShipmentInvalid, IntegrityError):
+            except (TransitionNotAllowed, ShipmentInvalid, IntegrityError):
                 continue
             shipped += 1
         self.message_user(request, ngettext("%d order shipped.", "%d orders shipped.", shipped) % shipped)
@@ -379,7 +400,7 @@ class OrderAdmin(ReadOnlyAdminMixin, ShopScopedAdminMixin, admin.ModelAdmin):
         for order in queryset:
             try:
                 order_cancel(order=order, actor=request.user, reason=reason)
-            except OrderTransitionNotAllowed:
+            except TransitionNotAllowed:
                 refused += 1
                 continue
             cancelled += 1
@@ -529,20 +550,19 @@ class VoucherAdmin(ContactScreenedAdminMixin, ShopScopedAdminMixin, admin.ModelA
             initial.setdefault("shop", next(iter(shop_ids)))
         return initial
 
-    # The shop page caches its voucher strip: every admin write drops it.
+    # The shop page caches its voucher strip: every admin write drops it (voucher_save does).
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        wallet.shop_vouchers_changed(shop_id=obj.shop_id)
+        voucher_save(voucher=obj)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        wallet.shop_vouchers_changed(shop_id=obj.shop_id)
+        shop_vouchers_changed(shop_id=obj.shop_id)
 
     def delete_queryset(self, request, queryset):
         shop_ids = set(queryset.values_list("shop_id", flat=True))
         super().delete_queryset(request, queryset)
         for shop_id in shop_ids:
-            wallet.shop_vouchers_changed(shop_id=shop_id)
+            shop_vouchers_changed(shop_id=shop_id)
 
     @admin.display(description=_("shop"), ordering="shop__name")
     def shop_or_platform(self, obj):

@@ -1,7 +1,7 @@
 """A buyer's orders ("Pesanan saya") and voucher wallet.
 
-Thin views: reads come from orders.selectors and orders.wallet, status changes from
-orders.services, which check ORDER_TRANSITIONS; a refused change becomes a message, not an error.
+Thin views: reads come from orders.selectors and orders.vouchers.selectors, status changes from
+orders.lifecycle, which check ORDER_TRANSITIONS; a refused change becomes a message, not an error.
 """
 
 from django import forms
@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from marketplace.images import sanitize_image
 from marketplace.parsing import parse_next_url
-from orders import returns, reviews, selectors, services, wallet
+from marketplace.transitions import TransitionNotAllowed
+from orders import lifecycle, returns, reviews, selectors
 from orders.enums import OrderStatus
 from orders.models import Order, Voucher
-from orders.services import OrderTransitionNotAllowed
+from orders.vouchers import selectors as wallet
+from orders.vouchers import services as voucher_services
 
 ORDERS_PER_PAGE = 10
 
@@ -129,10 +131,13 @@ def _detail_context(order: Order, *, return_form: "ReturnRequestForm | None" = N
         deadline = returns.return_deadline(shipment.delivered_at)
         if timezone.now() > deadline:
             deadline = None
+    events = list(order.events.all())
     return {
         "order": order,
         "shipment": shipment,
-        "events": list(order.events.all()),
+        "events": events,
+        # The cancellation's event says why (a reason typed, or the payment window closed).
+        "cancellation": next((e for e in reversed(events) if e.to_status == OrderStatus.CANCELLED), None),
         # Newest scan first, as couriers show them.
         "tracking_events": list(shipment.tracking_events.order_by("-occurred_at", "-id")) if shipment else [],
         "can_cancel": order.can_move_to(OrderStatus.CANCELLED),
@@ -168,8 +173,8 @@ def order_cancel_view(request, number):
     reason = form.cleaned_data["reason"].strip() if form.is_valid() else ""
     try:
         # A buyer may cancel without a reason (the service requires one from sellers only).
-        services.order_cancel(order=order, actor=request.user, reason=reason)
-    except OrderTransitionNotAllowed:
+        lifecycle.order_cancel(order=order, actor=request.user, reason=reason)
+    except TransitionNotAllowed:
         messages.error(request, _("This order can no longer be cancelled."))
     else:
         messages.success(request, _("Order %(number)s is cancelled.") % {"number": order.number})
@@ -182,8 +187,8 @@ def order_confirm_received_view(request, number):
         return _login_then_order(request, number)
     order = _order_or_404(request, number)
     try:
-        services.order_confirm_received(order=order, actor=request.user)
-    except OrderTransitionNotAllowed:
+        lifecycle.order_confirm_received(order=order, actor=request.user)
+    except TransitionNotAllowed:
         messages.error(request, _("This order cannot be confirmed as received now."))
     else:
         messages.success(request, _("Thank you! Order %(number)s is completed.") % {"number": order.number})
@@ -242,7 +247,7 @@ def voucher_claim(request, voucher_id):
     except Voucher.DoesNotExist:
         messages.error(request, _("This voucher can no longer be claimed."))
         return redirect(next_url)
-    if services.voucher_claim(user=request.user, voucher=voucher):
+    if voucher_services.voucher_claim(user=request.user, voucher=voucher):
         messages.success(request, _("Voucher %(code)s saved to your wallet.") % {"code": voucher.code})
     else:
         messages.info(request, _("You already have voucher %(code)s.") % {"code": voucher.code})

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.transitions import StateMachine
+
 
 class OrderStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
@@ -14,18 +16,59 @@ class OrderStatus(models.TextChoices):
 
 
 # The whole order lifecycle in one table: every status change goes through
-# orders.services.order_transition, which refuses anything not listed here.
-ORDER_TRANSITIONS: dict[str, set[str]] = {
-    OrderStatus.AWAITING_PAYMENT: {OrderStatus.TO_SHIP, OrderStatus.CANCELLED},
-    OrderStatus.TO_SHIP: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},
-    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
-    OrderStatus.DELIVERED: {OrderStatus.COMPLETED, OrderStatus.RETURN_REQUESTED},
+# orders.lifecycle.order_transition (marketplace.transitions.transition with ORDER_MACHINE),
+# which refuses anything not listed here.
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.TO_SHIP, OrderStatus.CANCELLED}),
+    OrderStatus.TO_SHIP: frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED}),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.COMPLETED, OrderStatus.RETURN_REQUESTED}),
     # A rejected return completes the order; an approved one ends it refunded.
-    OrderStatus.RETURN_REQUESTED: {OrderStatus.RETURNED, OrderStatus.COMPLETED},
-    OrderStatus.COMPLETED: set(),
-    OrderStatus.CANCELLED: set(),
-    OrderStatus.RETURNED: set(),
+    OrderStatus.RETURN_REQUESTED: frozenset({OrderStatus.RETURNED, OrderStatus.COMPLETED}),
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.RETURNED: frozenset(),
 }
+
+ORDER_MACHINE = StateMachine(
+    name="order",
+    table=ORDER_TRANSITIONS,
+    choices=OrderStatus,
+    refusal_message=_("An order cannot go from “%(current)s” to “%(target)s”."),
+)
+
+
+class OrderEventKind(models.TextChoices):
+    """What an OrderEvent records; its sentence is OrderEvent.MESSAGES[kind]."""
+
+    PLACED = "placed", _("Placed")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    PAYMENT_EXPIRED = "payment_expired", _("Payment expired")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    AUTO_COMPLETED = "auto_completed", _("Completed automatically")
+    RETURN_REQUESTED = "return_requested", _("Return requested")
+    RETURN_APPROVED = "return_approved", _("Return approved")
+    RETURN_AUTO_APPROVED = "return_auto_approved", _("Return approved automatically")
+    RETURN_REJECTED = "return_rejected", _("Return declined")
+
+
+# The kind a move records unless its service names a more precise one (payment expiry,
+# automatic completion and approval).
+ORDER_EVENT_KIND_BY_MOVE: dict[tuple[str, str], str] = {
+    (OrderStatus.AWAITING_PAYMENT, OrderStatus.TO_SHIP): OrderEventKind.PAID,
+    (OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED): OrderEventKind.CANCELLED,
+    (OrderStatus.TO_SHIP, OrderStatus.CANCELLED): OrderEventKind.CANCELLED,
+    (OrderStatus.TO_SHIP, OrderStatus.SHIPPED): OrderEventKind.SHIPPED,
+    (OrderStatus.SHIPPED, OrderStatus.DELIVERED): OrderEventKind.DELIVERED,
+    (OrderStatus.DELIVERED, OrderStatus.COMPLETED): OrderEventKind.COMPLETED,
+    (OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED): OrderEventKind.RETURN_REQUESTED,
+    (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED): OrderEventKind.RETURN_APPROVED,
+    (OrderStatus.RETURN_REQUESTED, OrderStatus.COMPLETED): OrderEventKind.RETURN_REJECTED,
+}
+
 
 # Statuses whose order still holds its stock and voucher usage.
 STOCK_HOLDING_STATUSES = {OrderStatus.AWAITING_PAYMENT, OrderStatus.TO_SHIP}

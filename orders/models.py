@@ -11,8 +11,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.images import SafeImageField
+from marketplace.transitions import AuditEvent
 from orders.enums import (
     ORDER_TRANSITIONS,
+    OrderEventKind,
     OrderStatus,
     PaymentMethod,
     PaymentStatus,
@@ -86,7 +88,7 @@ class Voucher(models.Model):
     ends_at = models.DateTimeField(_("valid until"))
     usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
     per_user_limit = models.PositiveIntegerField(_("uses per buyer"), default=1)
-    # Moved only by conditional UPDATEs in orders.services (never past usage_limit).
+    # Moved only by conditional UPDATEs in orders.vouchers.services (never past usage_limit).
     used_count = models.PositiveIntegerField(_("used"), default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_claimable = models.BooleanField(_("shown for claiming"), default=True)
@@ -256,15 +258,34 @@ class OrderItem(models.Model):
         return f"{self.quantity} × {self.title}"
 
 
-class OrderEvent(models.Model):
-    """Every status change of an order: from, to, who, why, when. Written with the change."""
+class OrderEvent(AuditEvent):
+    """Every status change of an order: from, to, who, what (`kind` and its `params`), when.
+    Written with the change. `message` is the sentence in the reader's language; `note` is what
+    a person (or the courier) wrote, shown as written."""
+
+    MESSAGES = {
+        OrderEventKind.PLACED: _("Order placed"),
+        OrderEventKind.PAID: _("Paid via %(gateway)s"),
+        OrderEventKind.CANCELLED: _("Cancelled"),
+        OrderEventKind.PAYMENT_EXPIRED: _("Payment window expired"),
+        OrderEventKind.SHIPPED: _("Shipped with %(carrier)s, tracking number %(tracking_number)s"),
+        OrderEventKind.DELIVERED: _("Delivered"),
+        OrderEventKind.COMPLETED: _("Completed"),
+        OrderEventKind.AUTO_COMPLETED: _("Completed automatically after delivery"),
+        OrderEventKind.RETURN_REQUESTED: _("Return requested"),
+        OrderEventKind.RETURN_APPROVED: _("Return approved"),
+        OrderEventKind.RETURN_AUTO_APPROVED: _(
+            "Return approved automatically: the seller did not respond in time"
+        ),
+        OrderEventKind.RETURN_REJECTED: _("Return declined"),
+    }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=32, choices=OrderEventKind)
     from_status = models.CharField(max_length=20, choices=OrderStatus, blank=True)
     to_status = models.CharField(max_length=20, choices=OrderStatus)
     # Null for the system (payment expiry, auto-completion).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -273,6 +294,10 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}: {self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def note(self) -> str:
+        return self.params.get("note", "")
 
 
 class VoucherRedemption(models.Model):

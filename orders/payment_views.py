@@ -1,6 +1,6 @@
 """Paying for a checkout: the buyer's "pay now", the gateway's notifications, the dev simulator.
 
-Thin: parse, call orders.services.payment_start / payment_handle_notification, answer.
+Thin: parse, call orders.payments.services.payment_start / payment_handle_notification, answer.
 """
 
 import json
@@ -19,8 +19,13 @@ from orders import payments
 from orders.enums import PaymentStatus
 from orders.models import Checkout, Payment
 from orders.payments.dev_gateway import OUTCOMES
+from orders.payments.services import (
+    NotificationRejected,
+    PaymentError,
+    payment_handle_notification,
+    payment_start,
+)
 from orders.selectors import checkout_get_for_buyer, payment_get_for_buyer
-from orders.services import NotificationRejected, PaymentError, payment_handle_notification, payment_start
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ completes by itself.
 The refund is recorded here (amount and time); moving the money back is the payment gateway's
 refund API, which is not wired in yet.
 
-Locks follow orders.services: the order row first, then the return request row. Every function
+Locks follow orders.lifecycle: the order row first, then the return request row. Every function
 re-checks state under those locks, so the beat jobs and a seller's click can race safely and a
 second run changes nothing.
 """
@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from marketplace.images import sanitize_image
 from marketplace.money import format_rupiah
 from marketplace.notifications import notify
-from orders.enums import OrderStatus, ReturnStatus
+from orders.enums import OrderEventKind, OrderStatus, ReturnStatus
+from orders.lifecycle import order_transition
 from orders.models import Order, ReturnPhoto, ReturnRequest, Shipment
-from orders.services import order_transition
 
 __all__ = [
     "MAX_RETURN_PHOTOS",
@@ -42,8 +42,6 @@ __all__ = [
 ]
 
 MAX_RETURN_PHOTOS = 3
-AUTO_COMPLETE_NOTE = "Completed automatically after delivery"
-AUTO_APPROVE_NOTE = "Return approved automatically: the seller did not respond in time"
 
 
 class ReturnNotAllowed(Exception):
@@ -127,7 +125,8 @@ def _decide(return_request: ReturnRequest, *, status: str, actor, note: str, now
         order=order,
         to=OrderStatus.RETURNED if approved else OrderStatus.COMPLETED,
         actor=actor,
-        note=note or (AUTO_APPROVE_NOTE if status == ReturnStatus.AUTO_APPROVED else ""),
+        note=note,
+        kind=OrderEventKind.RETURN_AUTO_APPROVED if status == ReturnStatus.AUTO_APPROVED else None,
     )
     if approved:
         title = _("Your return of order %(number)s is approved") % {"number": order.number}
@@ -218,6 +217,8 @@ def orders_auto_complete(*, now: datetime | None = None) -> int:
                 or ReturnRequest.objects.filter(order=order).exists()
             ):
                 continue
-            order_transition(order=order, to=OrderStatus.COMPLETED, actor=None, note=AUTO_COMPLETE_NOTE)
+            order_transition(
+                order=order, to=OrderStatus.COMPLETED, actor=None, kind=OrderEventKind.AUTO_COMPLETED
+            )
             completed += 1
     return completed

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from marketplace.models import Address
 from marketplace.money import format_rupiah
-from orders import shipping, vouchers
+from orders import shipping
 from orders.models import Checkout, Order, Payment, Voucher, VoucherClaim, VoucherRedemption
 from orders.shipping import ShippingOption
-from orders.vouchers import Problem
+from orders.vouchers import rules as vouchers
+from orders.vouchers.rules import Problem
 from shops.enums import ProductStatus, ShopStatus
 from shops.models import Product, ProductDefect, ProductVariant, Shop
 

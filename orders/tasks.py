@@ -9,9 +9,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from orders import returns, services, voucher_expiry
+from orders import lifecycle, returns
 from orders.tracking import TrackingUnavailable
 from orders.tracking.services import shipment_ids_to_track, shipment_track
+from orders.vouchers import expiry as voucher_expiry
 
 # How often beat polls the carriers (marketplace/settings.py); a per-shipment message older than
 # that is dropped, since the next poll sends a fresh one.
@@ -28,7 +29,7 @@ db_job = shared_task(
 
 @db_job
 def expire_unpaid_orders() -> int:
-    return services.orders_expire_unpaid()
+    return lifecycle.orders_expire_unpaid()
 
 
 @db_job

@@ -19,11 +19,11 @@ from django.views.decorators.vary import vary_on_headers
 from marketplace.models import Address
 from marketplace.parsing import parse_ids, parse_next_url
 from orders import cart as carts
+from orders.checkout import CheckoutError, checkout_place, checkout_quote
 from orders.enums import OrderStatus, PaymentMethod
 from orders.forms import CartAddForm, CartQuantityForm, CheckoutForm, clean_voucher_code
 from orders.models import Cart, CartItem, Checkout
-from orders.selectors import checkout_get_for_buyer
-from orders.services import CheckoutError, Line, ShopChoice, checkout_place, checkout_quote
+from orders.selectors import Line, ShopChoice, checkout_get_for_buyer
 from shops.models import ProductVariant
 
 

@@ -38,7 +38,9 @@ from marketplace.demo import data as demo_data
 from marketplace.demo import images
 from marketplace.images import sanitize_image
 from marketplace.models import Address, Notification, User
+from orders.checkout import checkout_place
 from orders.enums import OrderStatus, PaymentMethod
+from orders.lifecycle import order_cancel, order_confirm_received, order_ship
 from orders.models import (
     Checkout,
     Order,
@@ -50,17 +52,10 @@ from orders.models import (
     Shipment,
 )
 from orders.payments import dev_gateway_is_active, provider_get
+from orders.payments.services import payment_handle_notification, payment_start
 from orders.returns import return_approve, return_request_create
 from orders.reviews import review_create, review_reply
-from orders.services import (
-    Line,
-    checkout_place,
-    order_cancel,
-    order_confirm_received,
-    order_ship,
-    payment_handle_notification,
-    payment_start,
-)
+from orders.selectors import Line
 from orders.tracking.services import shipment_track
 from orders.tracking.simulated import SimulatedCourier
 from shops.enums import MemberRole, ProductStatus

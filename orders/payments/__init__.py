@@ -1,5 +1,5 @@
 """Payment providers: how a checkout's Payment is started at a gateway and how its notifications
-are verified. The state changes themselves live in orders.services (payment_start,
+are verified. The state changes themselves live in orders.payments.services (payment_start,
 payment_handle_notification); a provider only talks to its gateway.
 
 Providers are registered by name: "cod" (no gateway, no Payment row), "midtrans" (Snap) and

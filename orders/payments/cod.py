@@ -1,5 +1,5 @@
 """Cash on delivery: the courier collects the money, so there is nothing to start and no
-notification to verify. COD orders are placed straight into "to ship" (orders.services)."""
+notification to verify. COD orders are placed straight into "to ship" (orders.checkout)."""
 
 from orders.models import Payment
 from orders.payments import PaymentGatewayError, provider_register

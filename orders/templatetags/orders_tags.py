@@ -6,7 +6,8 @@ never imports `orders`, the template layer joins them.
 
 from django import template
 
-from orders import formatting, wallet
+from orders import formatting
+from orders.vouchers import selectors as wallet
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 `shipment_track` is what the Celery task calls for one shipment. It asks the carrier outside any
 transaction (an HTTP call must not hold a row lock), then in one transaction locks the order row
-(the lock order of orders.services: order first) and re-checks that it is still SHIPPED. Scans
+(the lock order of orders.lifecycle: order first) and re-checks that it is still SHIPPED. Scans
 are inserted with `ON CONFLICT DO NOTHING` on the `tracking_event_once` key, so running it twice
 stores nothing twice; the notifications are decided under the same lock, so they go out once.
 """
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from marketplace.notifications import notify
 from orders.enums import OrderStatus, TrackingCode
+from orders.lifecycle import order_transition
 from orders.models import Order, Shipment, TrackingEvent
-from orders.services import order_transition
 from orders.tracking import TrackingUpdate, WaybillNotFound, tracker_for
 
 logger = logging.getLogger(__name__)

@@ -9,9 +9,11 @@ from live import deals, errors
 from live.enums import FlashClaimStatus, FlashDealStatus
 from live.models import FlashDeal, FlashDealClaim, LiveOrder
 from marketplace.transitions import TransitionNotAllowed
+from orders.checkout import CheckoutError, checkout_place
 from orders.enums import OrderStatus
+from orders.lifecycle import order_cancel, orders_expire_unpaid
 from orders.models import Checkout, Order
-from orders.services import CheckoutError, Line, checkout_place, order_cancel, orders_expire_unpaid
+from orders.selectors import Line
 from shops.models import ProductVariant
 from tests.factories import UserFactory
 from tests.live.buying import buy, host_launches, live_with_item

@@ -9,9 +9,10 @@ from live import claims, errors
 from live.enums import ItemClaimStatus
 from live.models import ItemClaim
 from marketplace.models import Notification
+from orders.checkout import CheckoutError
 from orders.enums import OrderStatus
+from orders.lifecycle import orders_expire_unpaid
 from orders.models import Order
-from orders.services import CheckoutError, orders_expire_unpaid
 from shops.models import ProductVariant
 from tests.live.buying import buy, live_with_item
 from tests.orders.factories import make_buyers

@@ -8,8 +8,8 @@ from live import claims, errors
 from live.enums import ItemClaimStatus
 from live.models import ItemClaim
 from marketplace.models import Notification
+from orders.checkout import CheckoutError
 from orders.models import Order
-from orders.services import CheckoutError
 from shops.models import ProductVariant
 from tests.live.buying import buy, live_with_item, run_at_once
 from tests.orders.factories import fast_password_hashing, make_buyers

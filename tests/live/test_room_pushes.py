@@ -16,7 +16,7 @@ from live import claims, deals, errors, services
 from live.enums import FlashClaimStatus, FlashDealStatus, ItemClaimStatus, LiveStatus
 from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession, LiveSessionProduct
 from orders.enums import OrderStatus, PaymentMethod
-from orders.services import order_transition
+from orders.lifecycle import order_transition
 from shops.enums import Condition, MemberRole
 from tests.factories import ShopMemberFactory, UserFactory
 from tests.live.buying import buy, host_launches, live_with_item

@@ -17,10 +17,10 @@ from marketplace.demo import orders as demo_history
 from marketplace.management.commands.seed_demo_orders import STORIES
 from marketplace.models import Notification
 from orders.enums import ORDER_TRANSITIONS, OrderStatus
+from orders.lifecycle import orders_expire_unpaid
 from orders.models import Order, OrderEvent, Payment, ReturnRequest, Review, Shipment, TrackingEvent
 from orders.returns import orders_auto_complete, returns_auto_approve
 from orders.reviews import REVIEWABLE_STATUSES
-from orders.services import orders_expire_unpaid
 from shops.models import Product, ProductVariant, Shop
 
 ORDERS = reverse("admin:orders_order_changelist")

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from orders.models import Voucher, VoucherClaim
-from orders.services import ShopChoice, voucher_claim
+from orders.selectors import ShopChoice
+from orders.vouchers.services import voucher_claim
 from tests.factories import AddressFactory, ShopFactory, UserFactory
 from tests.orders.factories import fast_password_hashing, make_variant, place
 

@@ -1,12 +1,12 @@
 """Orders built straight in the database, in any status, for admin and buyer page tests.
 
-Checkout-engine tests place orders through orders.services (tests/orders/factories.py: place);
+Checkout-engine tests place orders through orders.checkout (tests/orders/factories.py: place);
 page tests need orders in every status, and many of them, quickly.
 """
 
 import itertools
 
-from orders.enums import OrderStatus, PaymentMethod
+from orders.enums import OrderEventKind, OrderStatus, PaymentMethod
 from orders.models import Checkout, Order, OrderEvent, OrderItem, Shipment
 
 _numbers = itertools.count(1)
@@ -74,7 +74,9 @@ def make_order(
             for i, (title, label, price, quantity) in enumerate(items)
         ]
     )
-    OrderEvent.objects.create(order=order, from_status="", to_status=status, actor=buyer)
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.PLACED, from_status="", to_status=status, actor=buyer
+    )
     if status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED):
         Shipment.objects.create(order=order, carrier="JNE", tracking_number=f"JNE{number}")
     return order

@@ -10,9 +10,10 @@ from django.db import connection
 from django.utils import timezone
 
 from marketplace.models import User
+from orders.checkout import checkout_place
 from orders.enums import OrderStatus, PaymentMethod, VoucherKind
 from orders.models import Checkout, Order, Voucher, VoucherClaim
-from orders.services import Line, ShopChoice, checkout_place
+from orders.selectors import Line, ShopChoice
 from shops.models import ProductVariant
 from shops.services import product_refresh_summary
 from tests.factories import AddressFactory, ProductFactory, ProductVariantFactory, ShopFactory, UserFactory

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from orders import tasks
-from orders.enums import OrderStatus, ReturnStatus
+from orders.enums import OrderEventKind, OrderStatus, ReturnStatus
 from orders.models import Order, OrderEvent, ReturnRequest, Shipment
-from orders.returns import AUTO_COMPLETE_NOTE, orders_auto_complete
+from orders.returns import orders_auto_complete
 from tests.factories import ShopFactory, UserFactory
 from tests.orders.builders import make_order
 
@@ -30,10 +30,12 @@ def test_delivered_n_days_ago_completes_once(settings):
 
     assert Order.objects.get(pk=order.pk).status == OrderStatus.COMPLETED
     assert list(
-        OrderEvent.objects.filter(order=order).values_list("from_status", "to_status", "actor", "note")
+        OrderEvent.objects.filter(order=order).values_list(
+            "from_status", "to_status", "actor", "kind", "params"
+        )
     ) == [
-        ("", OrderStatus.DELIVERED, order.buyer_id, ""),
-        (OrderStatus.DELIVERED, OrderStatus.COMPLETED, None, AUTO_COMPLETE_NOTE),
+        ("", OrderStatus.DELIVERED, order.buyer_id, OrderEventKind.PLACED, {}),
+        (OrderStatus.DELIVERED, OrderStatus.COMPLETED, None, OrderEventKind.AUTO_COMPLETED, {}),
     ]
 
 

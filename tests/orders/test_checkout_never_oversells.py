@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from orders.checkout import CheckoutError
 from orders.models import Checkout, Order, OrderItem
-from orders.services import CheckoutError
 from shops.models import Product, ProductVariant
 from tests.factories import UserFactory
 from tests.orders.factories import fast_password_hashing, make_buyers, make_variant, place, run_at_once

@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from orders.checkout import checkout_quote
 from orders.enums import OrderStatus, PaymentMethod, VoucherKind
 from orders.models import Checkout, Order, OrderEvent
-from orders.services import Line, PaymentError, ShopChoice, checkout_quote, payment_start
+from orders.payments.services import PaymentError, payment_start
+from orders.selectors import Line, ShopChoice
 from shops.models import Product
 from tests.factories import AddressFactory, ShopFactory, UserFactory
 from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place

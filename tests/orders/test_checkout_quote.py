@@ -2,8 +2,9 @@
 
 import pytest
 
+from orders.checkout import checkout_quote
 from orders.enums import VoucherKind
-from orders.services import Line, ShopChoice, checkout_quote
+from orders.selectors import Line, ShopChoice
 from shops.models import ProductVariant
 from tests.factories import AddressFactory, ProductDefectFactory, ShopFactory, UserFactory
 from tests.orders.factories import VoucherClaimFactory, VoucherFactory, fast_password_hashing, make_variant

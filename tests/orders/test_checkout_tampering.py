@@ -2,8 +2,9 @@
 
 import pytest
 
+from orders.checkout import CheckoutError, checkout_place
 from orders.models import Checkout, Order, OrderEvent, OrderItem, Voucher, VoucherRedemption
-from orders.services import MAX_QUANTITY_PER_LINE, CheckoutError, Line, ShopChoice, checkout_place
+from orders.selectors import MAX_QUANTITY_PER_LINE, Line, ShopChoice
 from shops.enums import ProductStatus, ShopStatus
 from shops.models import Product, ProductVariant, Shop
 from tests.factories import AddressFactory, ProductDefectFactory, UserFactory
@@ -154,17 +155,17 @@ def test_disclosed_defects_must_be_acknowledged(buyer, variant):
 
 def test_a_refusal_after_stock_was_reserved_rolls_the_stock_back(buyer, variant, monkeypatch):
     # given: the page's quote saw stock, then someone bought the scarce item before our UPDATE
-    from orders import services
+    from orders import checkout as checkout_module
 
     scarce = make_variant(stock=1)
-    build = services.checkout_quote_build
+    build = checkout_module.checkout_quote_build
 
     def quote_then_sell_out(**kwargs):
         quote = build(**kwargs)
         ProductVariant.objects.filter(pk=scarce.pk).update(stock=0)
         return quote
 
-    monkeypatch.setattr(services, "checkout_quote_build", quote_then_sell_out)
+    monkeypatch.setattr(checkout_module, "checkout_quote_build", quote_then_sell_out)
 
     # when: the first variant (lower id) is reserved, the second UPDATE matches no row
     error = refused("sold_out", buyer=buyer, lines=[(variant, 3), (scarce, 1)])

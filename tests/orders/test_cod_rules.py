@@ -6,9 +6,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from marketplace.models import Notification
+from orders.checkout import CheckoutError, checkout_quote
 from orders.enums import OrderStatus, PaymentMethod
 from orders.models import Cart, CartItem, Checkout, Order, Voucher
-from orders.services import CheckoutError, Line, ShopChoice, checkout_quote
+from orders.selectors import Line, ShopChoice
 from shops.models import ProductVariant
 from tests.factories import AddressFactory, ShopFactory, UserFactory
 from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from orders import tasks
-from orders.enums import OrderStatus, PaymentMethod
+from orders.enums import OrderEventKind, OrderStatus, PaymentMethod
+from orders.lifecycle import PAYMENT_EXPIRED_REASON, orders_expire_unpaid
 from orders.models import Order, OrderEvent, Voucher, VoucherRedemption
-from orders.services import PAYMENT_EXPIRED_REASON, orders_expire_unpaid
 from shops.models import Product, ProductVariant
 from tests.factories import UserFactory
 from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place
@@ -48,11 +48,12 @@ def test_an_overdue_unpaid_order_is_cancelled_and_releases_stock_and_voucher():
     assert Voucher.objects.get(pk=voucher.pk).used_count == 0
     assert VoucherRedemption.objects.get().released_at is not None
     event = OrderEvent.objects.filter(order=order).last()
-    assert (event.from_status, event.to_status, event.actor, event.note) == (
+    assert (event.from_status, event.to_status, event.actor, event.kind, event.note) == (
         OrderStatus.AWAITING_PAYMENT,
         OrderStatus.CANCELLED,
         None,
-        PAYMENT_EXPIRED_REASON,
+        OrderEventKind.PAYMENT_EXPIRED,
+        "",
     )
 
 

@@ -5,18 +5,18 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from marketplace.transitions import TransitionNotAllowed
 from orders.enums import ORDER_TRANSITIONS, OrderStatus, PaymentMethod
-from orders.models import Order, OrderEvent, Shipment, Voucher, VoucherRedemption
-from orders.services import (
+from orders.lifecycle import (
     CancelReasonRequired,
-    OrderTransitionNotAllowed,
     ShipmentInvalid,
-    ShopChoice,
     order_cancel,
     order_confirm_received,
     order_ship,
     order_transition,
 )
+from orders.models import Order, OrderEvent, Shipment, Voucher, VoucherRedemption
+from orders.selectors import ShopChoice
 from shops.models import Product, ProductVariant
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory, VoucherFactory, fast_password_hashing, make_variant, place
@@ -57,7 +57,7 @@ def test_any_other_move_is_refused_and_writes_nothing(current, target):
     order = OrderFactory(status=current)
     before = Order.objects.values().get(pk=order.pk)
 
-    with pytest.raises(OrderTransitionNotAllowed) as refusal:
+    with pytest.raises(TransitionNotAllowed) as refusal:
         order_transition(order=order, to=target, actor=UserFactory(), note="catatan")
 
     assert (refusal.value.current, refusal.value.target) == (current, target)
@@ -70,7 +70,7 @@ def test_the_transition_reads_the_locked_row_not_the_callers_stale_copy():
     stale = Order.objects.get(pk=order.pk)
     order_cancel(order=order, actor=order.buyer, reason="")
 
-    with pytest.raises(OrderTransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         order_transition(order=stale, to=OrderStatus.TO_SHIP, actor=None)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
 
@@ -132,7 +132,7 @@ def test_cancel_is_refused_once_the_parcel_left_and_releases_nothing(status):
     order = place(buyer, [(variant, 2)]).orders.get()
     Order.objects.filter(pk=order.pk).update(status=status)
 
-    with pytest.raises(OrderTransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         order_cancel(order=order, actor=buyer, reason="Berubah pikiran")
 
     assert ProductVariant.objects.get(pk=variant.pk).stock == 8
@@ -145,7 +145,7 @@ def test_cancelling_twice_releases_once():
     order = place(buyer, [(variant, 2)]).orders.get()
     order_cancel(order=order, actor=buyer, reason="")
 
-    with pytest.raises(OrderTransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         order_cancel(order=order, actor=buyer, reason="")
 
     assert ProductVariant.objects.get(pk=variant.pk).stock == 10
@@ -201,7 +201,7 @@ def test_a_tracking_number_is_used_once_per_carrier():
 def test_an_unpaid_order_cannot_ship():
     order = OrderFactory(status=OrderStatus.AWAITING_PAYMENT)
 
-    with pytest.raises(OrderTransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed):
         order_ship(order=order, carrier="JNE", tracking_number="B2", actor=None)
 
     assert not Shipment.objects.exists()

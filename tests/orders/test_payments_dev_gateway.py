@@ -17,7 +17,7 @@ from marketplace.models import Notification
 from orders import payments
 from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import Cart, CartItem, Checkout, Payment, PaymentNotification
-from orders.services import PaymentError, payment_start
+from orders.payments.services import PaymentError, payment_start
 from shops.models import ProductVariant
 from tests.factories import AddressFactory, ShopFactory, UserFactory
 from tests.orders.factories import fast_password_hashing, make_variant, place

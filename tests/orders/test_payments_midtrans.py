@@ -16,7 +16,7 @@ from django.urls import reverse
 from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import Payment
 from orders.payments import midtrans
-from orders.services import PaymentError, payment_start
+from orders.payments.services import PaymentError, payment_start
 from tests.factories import ShopFactory, UserFactory
 from tests.orders.factories import fast_password_hashing, make_variant, place
 

@@ -8,14 +8,15 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketplace.models import Notification
 from orders import payments
-from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
+from orders.enums import OrderEventKind, OrderStatus, PaymentMethod, PaymentStatus
+from orders.lifecycle import PAYMENT_EXPIRED_REASON, orders_expire_unpaid
 from orders.models import Order, OrderEvent, Payment, PaymentNotification, Voucher, VoucherRedemption
 from orders.payments.midtrans import signature
-from orders.services import PAYMENT_EXPIRED_REASON, orders_expire_unpaid, payment_start
+from orders.payments.services import payment_start
 from shops.models import ProductVariant
 from tests.factories import ShopFactory, UserFactory
 from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place, run_at_once
@@ -209,9 +210,11 @@ def test_a_valid_settlement_pays_every_order_of_the_checkout(client):
     )
     assert payment.paid_at is not None
     events = OrderEvent.objects.filter(to_status=OrderStatus.TO_SHIP)
-    assert [(e.from_status, e.actor, e.note) for e in events] == [
-        (OrderStatus.AWAITING_PAYMENT, None, "Paid via Dev gateway")
+    assert [(e.from_status, e.actor, e.kind, e.params) for e in events] == [
+        (OrderStatus.AWAITING_PAYMENT, None, OrderEventKind.PAID, {"gateway": "Dev gateway"})
     ] * 2
+    with translation.override("en"):
+        assert events[0].message == "Paid via Dev gateway"
     (paid,) = paid_notifications()
     assert (paid.user_id, paid.url) == (checkout.buyer_id, reverse("order_list"))
     assert (

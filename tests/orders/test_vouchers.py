@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from orders.checkout import CheckoutError, checkout_quote
 from orders.enums import VoucherKind
+from orders.lifecycle import order_cancel
 from orders.models import Checkout, Order, Voucher, VoucherRedemption
-from orders.services import CheckoutError, Line, ShopChoice, checkout_quote, order_cancel
-from orders.vouchers import allocate
+from orders.selectors import Line, ShopChoice
+from orders.vouchers.rules import allocate
 from shops.models import ProductVariant
 from tests.factories import AddressFactory, ShopFactory, UserFactory
 from tests.orders.factories import (

@@ -2,8 +2,9 @@
 
 import pytest
 
+from orders.checkout import CheckoutError
 from orders.models import Checkout, Order, Voucher, VoucherClaim, VoucherRedemption
-from orders.services import CheckoutError, ShopChoice
+from orders.selectors import ShopChoice
 from shops.models import ProductVariant
 from tests.orders.factories import (
     VoucherFactory,

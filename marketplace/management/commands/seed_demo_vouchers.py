@@ -13,6 +13,7 @@ from django.utils import timezone
 from marketplace.models import User
 from orders.enums import VoucherKind
 from orders.models import Voucher, VoucherClaim
+from orders.vouchers.selectors import shop_vouchers_changed
 from shops.models import Shop
 
 VALID_DAYS = 365
@@ -85,6 +86,8 @@ class Command(BaseCommand):
                 },
             )
             created += was_created
+            if was_created:
+                shop_vouchers_changed(shop_id=shop.pk if shop else None)
         platform = Voucher.objects.filter(code="LAPAKHEMAT").first()
         for user in User.objects.filter(username__in=CLAIMED_BY):
             if platform:

@@ -1,7 +1,8 @@
 """Reads of the voucher wallet: which vouchers a buyer may claim now, and which they hold.
 
-Claiming is orders.services.voucher_claim. A claim only saves a voucher for later; whether it
-applies to a checkout (minimum spend, uses left, per-buyer limit) is the checkout's decision.
+Claiming is orders.vouchers.services.voucher_claim; saving one (the admin) is voucher_save. A
+claim only saves a voucher for later; whether it applies to a checkout (minimum spend, uses
+left, per-buyer limit) is the checkout's decision.
 """
 
 from django.core.cache import cache

@@ -1,6 +1,6 @@
 """Voucher expiry jobs: warn holders a day before a claimed voucher ends, retire ended vouchers.
 
-Both are safe to run twice. Validity never depends on them (orders.vouchers.voucher_check
+Both are safe to run twice. Validity never depends on them (orders.vouchers.rules.voucher_check
 compares against `now` every time); they keep the wallet tidy and tell buyers in time.
 """
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from marketplace.models import Notification
 from marketplace.notifications import notify
 from orders.models import Voucher, VoucherClaim, VoucherRedemption
+from orders.vouchers.selectors import shop_vouchers_changed
 
 WARN_BEFORE = timedelta(days=1)
 EXPIRING_KIND = "voucher_expiring"
@@ -84,4 +85,11 @@ def vouchers_warn_expiring(*, now: datetime | None = None) -> int:
 def vouchers_deactivate_expired(*, now: datetime | None = None) -> int:
     """Mark every ended voucher inactive (one UPDATE); returns how many. Twice changes nothing."""
     now = now or timezone.now()
-    return Voucher.objects.filter(is_active=True, ends_at__lte=now).update(is_active=False)
+    with transaction.atomic():
+        ended = Voucher.objects.filter(is_active=True, ends_at__lte=now)
+        shop_ids = set(ended.values_list("shop_id", flat=True))
+        deactivated = ended.update(is_active=False)
+        # The shop pages' cached strips hold these rows: drop them as the admin's saves do.
+        for shop_id in sorted(shop_ids, key=lambda pk: pk or 0):
+            shop_vouchers_changed(shop_id=shop_id)
+    return deactivated

@@ -2,7 +2,7 @@
 
 Pure functions over already loaded rows, so the quote and the placement share them and neither
 needs a Celery job to have run (validity is checked against `now` every time). The writes that
-count usage (conditional UPDATEs on `used_count`) live in orders.services.
+count usage (conditional UPDATEs on `used_count`) live in orders.vouchers.services.
 """
 
 from dataclasses import dataclass
