@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from marketplace.errors import Refusal
 from marketplace.money import format_rupiah
 from orders.models import Cart, CartItem
 from shops.enums import ProductStatus, ShopStatus
@@ -32,10 +33,8 @@ CART_COUNT_KEY = "cart_count"
 MAX_QUANTITY = 99
 
 
-class CartError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class CartError(Refusal):
+    code = "cart_refused"
 
 
 # --- Ownership --------------------------------------------------------------------------------

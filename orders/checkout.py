@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.errors import Refusal
 from marketplace.models import Address, User
 from marketplace.notifications import notify
 from orders.enums import OrderEventKind, OrderStatus, PaymentMethod
@@ -35,13 +36,10 @@ from shops.models import Product, ProductVariant
 ORDER_NUMBER_ALPHABET = string.ascii_uppercase + string.digits
 
 
-class CheckoutError(Exception):
-    """A refusal the buyer can act on. `message` is translated (gettext), `code` machine-readable."""
+class CheckoutError(Refusal):
+    """A refusal the buyer can act on; each raise names its precise `code`."""
 
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    code = "checkout_refused"
 
     @classmethod
     def from_problem(cls, problem: Problem) -> "CheckoutError":

@@ -29,7 +29,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from marketplace.errors import Refusal
 from marketplace.notifications import notify
 from marketplace.transitions import transition
 from orders.enums import (
@@ -69,13 +71,15 @@ def order_paid_hook_register(hook: Callable[[Order], None]) -> None:
         _ORDER_PAID_HOOKS.append(hook)
 
 
-class CancelReasonRequired(ValueError):
-    def __init__(self):
-        super().__init__(_("A reason is required to cancel: the buyer reads it."))
+class CancelReasonRequired(Refusal):
+    code = "cancel_reason_required"
+    default_message = gettext_lazy("A reason is required to cancel: the buyer reads it.")
 
 
-class ShipmentInvalid(ValueError):
+class ShipmentInvalid(Refusal):
     """Carrier or tracking number missing, too long, or already used by another parcel."""
+
+    code = "shipment_invalid"
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.errors import Refusal
 from marketplace.images import sanitize_image
 from marketplace.money import format_rupiah
 from marketplace.notifications import notify
@@ -44,13 +45,10 @@ __all__ = [
 MAX_RETURN_PHOTOS = 3
 
 
-class ReturnNotAllowed(Exception):
-    """A refusal the user can read: `message` is translated."""
+class ReturnNotAllowed(Refusal):
+    """A return that cannot be asked for or decided now; each raise names its precise `code`."""
 
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    code = "return_not_allowed"
 
 
 def return_deadline(delivered_at: datetime) -> datetime:

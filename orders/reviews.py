@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.contact_detection import contact_refusal_message, find_contact
+from marketplace.errors import Refusal
 from marketplace.images import make_thumbnail
 from orders.enums import OrderStatus
 from orders.models import OrderItem, Review, ReviewPhoto
@@ -31,13 +32,10 @@ REVIEWABLE_STATUSES = frozenset(
 LATEST_REVIEWS = 5
 
 
-class ReviewRefused(Exception):
-    """A review or reply that may not be written. `message` is translated, `code` machine-readable."""
+class ReviewRefused(Refusal):
+    """A review or reply that may not be written; each raise names its precise `code`."""
 
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    code = "review_refused"
 
 
 def can_review(*, order_item: OrderItem, buyer) -> bool:

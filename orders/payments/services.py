@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.errors import Refusal
 from marketplace.notifications import notify
 from orders import payments
 from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
@@ -44,17 +45,15 @@ NOTIFICATION_REQUIRED_FIELDS = (
 )
 
 
-class PaymentError(Exception):
-    """Paying cannot start now; `message` is for the buyer (translated), `code` machine-readable."""
+class PaymentError(Refusal):
+    """Paying cannot start now; each raise names its precise `code`."""
 
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    code = "payment_refused"
 
 
 class NotificationRejected(Exception):
-    """A gateway notification refused before anything was written; `status` is the HTTP answer."""
+    """A gateway notification refused before anything was written; `status` is the HTTP answer.
+    Not a Refusal: no person reads it; the gateway gets the status and an English reason for its log."""
 
     def __init__(self, reason: str, *, status: int = 400):
         super().__init__(reason)
