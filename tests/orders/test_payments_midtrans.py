@@ -12,8 +12,9 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
-from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
+from orders.enums import OrderEventKind, OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import Payment
 from orders.payments import midtrans
 from orders.payments.services import PaymentError, payment_start
@@ -211,7 +212,10 @@ def test_a_notification_signed_with_the_server_key_pays(snap, client):
 
     assert response.json()["reason"] == "paid"
     assert [o.status for o in checkout.orders.all()] == [OrderStatus.TO_SHIP] * 2
-    assert checkout.orders.first().events.last().note == "Paid via Midtrans"
+    event = checkout.orders.first().events.last()
+    assert (event.kind, event.params) == (OrderEventKind.PAID, {"gateway": "Midtrans"})
+    with translation.override("en"):
+        assert event.message == "Paid via Midtrans"
 
 
 def test_the_signature_is_sha512_of_the_fields_as_received():
