@@ -11,9 +11,10 @@ from live.enums import DEFAULT_BLOCKED_WORDS, LiveStatus
 from live.models import LiveBlockedWord, LiveModerator, LiveOrder, LiveSession, LiveSessionProduct
 from orders.enums import OrderStatus
 from shops.enums import MemberRole
-from tests import factories
-from tests.live.factories import LiveSessionProductFactory, live_session
-from tests.orders.builders import make_order
+from tests.kit import factories
+from tests.kit.factories import LiveSessionProductFactory, live_session, make_order
+
+pytestmark = pytest.mark.english
 
 SESSIONS = reverse("admin:live_livesession_changelist")
 SESSION_ADD = reverse("admin:live_livesession_add")
@@ -61,11 +62,6 @@ def change_data(session, **overrides) -> dict:
     data.pop("shop")
     data.update(overrides)
     return data
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

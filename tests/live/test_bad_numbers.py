@@ -15,21 +15,20 @@ from django.urls import reverse
 from live.enums import LiveStatus
 from live.models import FlashDeal, ItemClaim
 from orders.models import Checkout
-from tests import factories
-from tests.live.buying import live_with_item
-from tests.live.factories import LiveSessionProductFactory, live_session
-from tests.live.realtime import channel_layers_for_test, communicator, receive_type
-from tests.orders.factories import AddressFactory, make_variant
+from tests.kit import factories
+from tests.kit.factories import (
+    AddressFactory,
+    LiveSessionProductFactory,
+    live_session,
+    live_with_item,
+    make_variant,
+)
+from tests.kit.realtime import channel_layers_for_test, communicator, receive_type
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 BAD = ["²", "١٢", "１２", "-1", "1e3", "99999999999999999999999", ""]
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 def logged_in(user) -> Client:

@@ -21,10 +21,9 @@ from orders.enums import OrderStatus, PaymentMethod
 from orders.models import Checkout, Order
 from shops.enums import Condition
 from shops.models import ProductVariant
-from tests import factories
-from tests.live.buying import live_with_item
+from tests.kit import factories
+from tests.kit.factories import AddressFactory, UserFactory, VoucherFactory, live_with_item, make_variant
 from tests.live.test_deals import DEAL_PRICE, expire, launch
-from tests.orders.factories import AddressFactory, UserFactory, VoucherFactory, make_variant
 
 pytestmark = pytest.mark.django_db
 

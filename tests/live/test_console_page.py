@@ -15,19 +15,13 @@ from live.enums import FlashDealStatus, LiveStatus
 from live.models import FlashDeal, LiveModerator, LiveSession
 from shops.enums import MemberRole, ProductStatus
 from shops.services import product_refresh_summary
-from tests import factories
-from tests.live.factories import LiveSessionProductFactory, live_session
+from tests.kit import factories
+from tests.kit.factories import LiveSessionProductFactory, live_session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 NORMAL_PRICE = 100_000
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    # Refusal reasons are asserted in English (the source language); the site defaults to Indonesian.
-    settings.LANGUAGE_CODE = "en"
 
 
 # --- Reading the page ---------------------------------------------------------------------------

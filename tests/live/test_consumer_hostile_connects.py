@@ -8,9 +8,8 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from live.enums import LiveStatus
-from tests.factories import UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import channel_layers_for_test, communicator, session_cookie
+from tests.kit.factories import UserFactory, live_session
+from tests.kit.realtime import channel_layers_for_test, communicator, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

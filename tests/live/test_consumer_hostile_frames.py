@@ -14,9 +14,8 @@ from live import chat
 from live.enums import ChatMessageStatus, LiveStatus
 from live.models import ChatMessage, LiveMute
 from shops.enums import MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
+from tests.kit.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

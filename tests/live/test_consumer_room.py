@@ -15,9 +15,8 @@ from live import chat
 from live.enums import ChatMessageStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, LiveBan, LiveBlockedWord, LiveModerator, LiveMute, LiveSession
 from shops.enums import MemberRole, ShopStatus
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import (
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
+from tests.kit.realtime import (
     ban_and_mute_refusals,
     channel_layers_for_test,
     communicator,

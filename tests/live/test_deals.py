@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from live import deals
 from live.enums import FlashClaimStatus, FlashDealStatus
@@ -13,18 +13,12 @@ from orders.enums import OrderStatus
 from orders.models import Checkout, Order
 from orders.services import CheckoutError, Line, checkout_place, order_cancel, orders_expire_unpaid
 from shops.models import ProductVariant
-from tests.factories import UserFactory
-from tests.live.buying import buy, host_launches, live_with_item
-from tests.orders.factories import AddressFactory, make_buyers
+from tests.kit.buying import buy, host_launches
+from tests.kit.factories import AddressFactory, UserFactory, live_with_item, make_buyers
+
+pytestmark = pytest.mark.english
 
 DEAL_PRICE = 49_000
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Refusals are asserted in English; the site's default language is Indonesian.
-    with translation.override("en"):
-        yield
 
 
 def launch(session, variant, **overrides):

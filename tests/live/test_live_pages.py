@@ -12,8 +12,8 @@ from live.enums import LiveStatus
 from live.models import LiveReminder
 from live.presence import viewer_count_set
 from shops.enums import ProductStatus, ShopStatus
-from tests import factories
-from tests.live.factories import LiveReminderFactory, LiveSessionProductFactory, live_session
+from tests.kit import factories
+from tests.kit.factories import LiveReminderFactory, LiveSessionProductFactory, live_session
 
 pytestmark = pytest.mark.django_db
 

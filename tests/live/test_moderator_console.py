@@ -16,9 +16,9 @@ from live import chat
 from live.enums import ChatMessageStatus, FlashDealStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, FlashDeal, LiveBan, LiveModerator, LiveMute, LiveSession
 from shops.enums import MemberRole
-from tests import factories
-from tests.live.factories import LiveSessionProductFactory, live_session
-from tests.live.realtime import (
+from tests.kit import factories
+from tests.kit.factories import LiveSessionProductFactory, live_session
+from tests.kit.realtime import (
     ban_and_mute_refusals,
     channel_layers_for_test,
     communicator,
@@ -31,12 +31,9 @@ from tests.live.realtime import (
 from tests.live.test_console_page import find, one, options
 from tests.live.test_console_page import tags as page_of
 
+pytestmark = pytest.mark.english
+
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 # --- Builders -----------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession, LiveS
 from orders.enums import OrderStatus, PaymentMethod
 from orders.services import order_transition
 from shops.enums import Condition, MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.buying import buy, host_launches, live_with_item
-from tests.live.realtime import (
+from tests.kit.buying import buy, host_launches
+from tests.kit.factories import AddressFactory, ShopMemberFactory, UserFactory, live_with_item, make_variant
+from tests.kit.realtime import (
     channel_layers_for_test,
     communicator,
     connect_all,
@@ -28,7 +28,6 @@ from tests.live.realtime import (
     receive_type,
     session_cookie,
 )
-from tests.orders.factories import AddressFactory, make_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

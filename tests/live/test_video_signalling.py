@@ -15,9 +15,8 @@ from live import chat, presence, video
 from live.enums import LiveStatus
 from live.models import ChatMessage, LiveModerator
 from shops.enums import MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import (
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
+from tests.kit.realtime import (
     channel_layers_for_test,
     connect_all,
     disconnect_all,

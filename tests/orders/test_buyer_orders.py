@@ -9,9 +9,11 @@ from django.urls import reverse
 from orders.enums import OrderStatus, PaymentMethod
 from orders.models import Order, OrderEvent
 from shops.models import ProductVariant
-from tests import factories
-from tests.orders.builders import make_order
-from tests.orders.factories import make_variant, place
+from tests.kit import factories
+from tests.kit.buying import place
+from tests.kit.factories import make_order, make_variant
+
+pytestmark = pytest.mark.english
 
 ORDER_LIST = reverse("order_list")
 
@@ -22,11 +24,6 @@ def detail_url(order):
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

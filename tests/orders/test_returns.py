@@ -15,16 +15,16 @@ from orders import tasks
 from orders.enums import OrderStatus, ReturnStatus
 from orders.models import Order, OrderEvent, ReturnPhoto, ReturnRequest, Shipment
 from orders.returns import ReturnNotAllowed, return_request_create, returns_auto_approve
-from tests import factories
-from tests.factories import image_file
-from tests.orders.builders import make_order
+from tests.kit import factories
+from tests.kit.factories import image_file, make_order
+
+pytestmark = pytest.mark.english
 
 RETURNS = reverse("admin:orders_returnrequest_changelist")
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+def _return_deadlines(settings):
     settings.RETURN_WINDOW_DAYS = 2
     settings.RETURN_RESPONSE_HOURS = 48
 

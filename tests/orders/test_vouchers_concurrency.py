@@ -5,19 +5,12 @@ import pytest
 from orders.models import Checkout, Order, Voucher, VoucherClaim, VoucherRedemption
 from orders.services import CheckoutError, ShopChoice
 from shops.models import ProductVariant
-from tests.orders.factories import (
-    VoucherFactory,
-    fast_password_hashing,
-    make_buyers,
-    make_variant,
-    place,
-    run_at_once,
-)
+from tests.kit.buying import place
+from tests.kit.concurrency import run_at_once
+from tests.kit.factories import VoucherFactory, make_buyers, make_variant
 
 BUYERS = 30
 LIMIT = 5
-
-pytestmark = pytest.mark.usefixtures(fast_password_hashing.__name__)
 
 
 @pytest.mark.django_db(transaction=True)

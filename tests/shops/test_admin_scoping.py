@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from shops.enums import MemberRole, ModerationAction, ProductStatus, ShopStatus
 from shops.models import ModerationEvent, Product, ProductVariant, Shop
-from tests import factories
+from tests.kit import factories
+
+pytestmark = pytest.mark.english
 
 PRODUCTS = reverse("admin:shops_product_changelist")
 PRODUCT_ADD = reverse("admin:shops_product_add")
@@ -109,12 +111,6 @@ def product_change_data(product, **overrides) -> dict:
 
 def listed_pks(response) -> set[int]:
     return {obj.pk for obj in response.context["cl"].result_list}
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    # Assertions read Django's own messages; the site defaults to Bahasa Indonesia.
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

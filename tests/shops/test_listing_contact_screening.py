@@ -7,8 +7,8 @@ from django.urls import reverse
 from shops import services
 from shops.enums import ProductStatus
 from shops.models import ModerationEvent, Product, ProductImage
-from tests import factories
-from tests.factories import image_file
+from tests.kit import factories
+from tests.kit.factories import image_file
 from tests.shops.test_admin_scoping import (
     PRODUCT_ADD,
     change_url,
@@ -17,12 +17,9 @@ from tests.shops.test_admin_scoping import (
     variant_data,
 )
 
+pytestmark = pytest.mark.english
+
 REFUSAL = "Contact details are not allowed here"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

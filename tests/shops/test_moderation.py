@@ -10,7 +10,7 @@ from django.utils import timezone
 from shops import services
 from shops.enums import PRODUCT_TRANSITIONS, ModerationAction, ProductStatus, ShopStatus
 from shops.models import BlockedWord, ModerationEvent, Product
-from tests import factories
+from tests.kit import factories
 from tests.shops.test_admin_scoping import (
     PRODUCT_ADD,
     change_url,
@@ -21,12 +21,9 @@ from tests.shops.test_admin_scoping import (
     variant_data,
 )
 
+pytestmark = pytest.mark.english
+
 QUEUE = reverse("admin:shops_productreview_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 from shops.enums import Condition
 from shops.models import Follow, Shop
 from shops.services import product_refresh_summary
-from tests import factories
+from tests.kit import factories
 
 pytestmark = pytest.mark.django_db
 
