@@ -4,6 +4,7 @@ import pytest
 from django.utils import translation
 
 from tests.kit import factories
+from tests.kit.realtime import channel_layers_for_test
 
 
 def pytest_configure(config):
@@ -46,6 +47,14 @@ def _language(request, settings):
     settings.LANGUAGE_CODE = language
     with translation.override(language):
         yield
+
+
+@pytest.fixture
+def room_channel_layer(settings):
+    """The real Redis channel layer under a prefix of this test's own, with long room ticks, so
+    no 'stats' event gets between a test and what it waits for (a tick test shortens it again)."""
+    settings.CHANNEL_LAYERS = channel_layers_for_test()
+    settings.LIVE_TICK_SECONDS = 30
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,6 @@ from live.models import ChatMessage, LiveModerator
 from shops.enums import MemberRole
 from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
 from tests.kit.realtime import (
-    channel_layers_for_test,
     connect_all,
     disconnect_all,
     receive_type,
@@ -36,10 +35,7 @@ CANDIDATE = {
 
 
 @pytest.fixture(autouse=True)
-def _channel_layer(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
-    # Long ticks: no 'stats' event between a test and what it waits for.
-    settings.LIVE_TICK_SECONDS = 30
+def _channel_layer(room_channel_layer, settings):
     settings.LIVE_P2P_MAX_VIEWERS = 20
 
 
