@@ -11,7 +11,7 @@ from shops import services
 from shops.enums import PRODUCT_TRANSITIONS, ModerationAction, ProductStatus, ShopStatus
 from shops.models import BlockedWord, ModerationEvent, Product
 from tests.kit import factories
-from tests.shops.test_admin_scoping import (
+from tests.kit.admin_forms import (
     PRODUCT_ADD,
     change_url,
     management,
@@ -24,21 +24,6 @@ from tests.shops.test_admin_scoping import (
 pytestmark = pytest.mark.english
 
 QUEUE = reverse("admin:shops_productreview_changelist")
-
-
-@pytest.fixture
-def shop(db):
-    return factories.ShopFactory(name="Toko Citra", slug="citra")
-
-
-@pytest.fixture
-def seller(shop, seller_factory):
-    return seller_factory(shop, username="citra")
-
-
-@pytest.fixture
-def category(db):
-    return factories.CategoryFactory(name="Jaket")
 
 
 def pending_product(shop, category, **kwargs):
