@@ -1,9 +1,13 @@
 """Buying through the services, with test defaults: checkouts, live purchases, flash deals."""
 
 import uuid
+from datetime import timedelta
+
+from django.utils import timezone
 
 from live import deals
 from live.checkout import live_checkout_place
+from live.models import FlashDeal
 from orders.enums import PaymentMethod
 from orders.services import Line, ShopChoice, checkout_place
 from shops.models import ProductVariant
@@ -54,3 +58,21 @@ def host_launches(session, variant, **fields):
     return deals.deal_launch(
         session=session, actor=session.host, product=variant.product, variant=variant, **fields
     )
+
+
+# The price of the flash deals `launch` starts.
+DEAL_PRICE = 49_000
+
+
+def launch(session, variant, **overrides):
+    """host_launches with defaults: 5 units at DEAL_PRICE for two minutes, one per buyer."""
+    fields = {"price": DEAL_PRICE, "units": 5, "duration_seconds": 120, "per_buyer_limit": 1}
+    fields.update(overrides)
+    return host_launches(session, variant, **fields)
+
+
+def expire(deal):
+    """Move the deal's window into the past, as if its time ran out (the job has not run)."""
+    past = timezone.now() - timedelta(seconds=1)
+    FlashDeal.objects.filter(pk=deal.pk).update(started_at=past - timedelta(minutes=2), ends_at=past)
+    deal.refresh_from_db()

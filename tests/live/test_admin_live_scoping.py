@@ -12,6 +12,7 @@ from live.models import LiveBlockedWord, LiveModerator, LiveOrder, LiveSession, 
 from orders.enums import OrderStatus
 from shops.enums import MemberRole
 from tests.kit import factories
+from tests.kit.admin_forms import listed_pks
 from tests.kit.factories import LiveSessionProductFactory, live_session, make_order
 
 pytestmark = pytest.mark.english
@@ -24,10 +25,6 @@ MODERATORS_ADD = reverse("admin:live_livemoderator_add")
 
 def change_url(session):
     return reverse("admin:live_livesession_change", args=[session.pk])
-
-
-def listed_pks(response) -> set[int]:
-    return {obj.pk for obj in response.context["cl"].result_list}
 
 
 def session_data(*, shop, host, products=(), title="Flanel Jumat Malam", **extra) -> dict:

@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.test import Client
 from django.urls import reverse
 
 from live.enums import LiveStatus
@@ -23,18 +22,13 @@ from tests.kit.factories import (
     live_with_item,
     make_variant,
 )
+from tests.kit.logins import logged_in
 from tests.kit.realtime import channel_layers_for_test, communicator, receive_type
 
 pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 BAD = ["²", "١٢", "１２", "-1", "1e3", "99999999999999999999999", ""]
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

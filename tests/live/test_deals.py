@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from live import deals
 from live.enums import FlashClaimStatus, FlashDealStatus
@@ -13,25 +12,10 @@ from orders.enums import OrderStatus
 from orders.models import Checkout, Order
 from orders.services import CheckoutError, Line, checkout_place, order_cancel, orders_expire_unpaid
 from shops.models import ProductVariant
-from tests.kit.buying import buy, host_launches
+from tests.kit.buying import DEAL_PRICE, buy, expire, launch
 from tests.kit.factories import AddressFactory, UserFactory, live_with_item, make_buyers
 
 pytestmark = pytest.mark.english
-
-DEAL_PRICE = 49_000
-
-
-def launch(session, variant, **overrides):
-    fields = {"price": DEAL_PRICE, "units": 5, "duration_seconds": 120, "per_buyer_limit": 1}
-    fields.update(overrides)
-    return host_launches(session, variant, **fields)
-
-
-def expire(deal):
-    """Move the deal's window into the past, as if its time ran out (the job has not run)."""
-    past = timezone.now() - timedelta(seconds=1)
-    FlashDeal.objects.filter(pk=deal.pk).update(started_at=past - timedelta(minutes=2), ends_at=past)
-    deal.refresh_from_db()
 
 
 @pytest.mark.django_db

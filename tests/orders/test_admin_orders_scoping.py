@@ -3,7 +3,6 @@
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from orders.enums import OrderStatus
@@ -13,6 +12,7 @@ from shops.models import ProductVariant
 from tests.kit import factories
 from tests.kit.buying import place
 from tests.kit.factories import make_order, make_variant
+from tests.kit.pages import messages_of
 
 pytestmark = pytest.mark.english
 
@@ -25,10 +25,6 @@ def change_url(order):
 
 def listed(response) -> list[int]:
     return [obj.pk for obj in response.context["cl"].result_list]
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def ship_data(*orders, carrier="JNE", apply=True) -> dict:

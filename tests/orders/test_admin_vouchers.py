@@ -10,6 +10,7 @@ from orders.models import Voucher
 from shops.enums import MemberRole
 from tests.kit import factories
 from tests.kit.factories import VoucherFactory
+from tests.kit.pages import admin_form_errors as errors
 
 pytestmark = pytest.mark.english
 
@@ -39,10 +40,6 @@ def voucher_data(*, shop, **overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def errors(response) -> dict:
-    return response.context["adminform"].form.errors
 
 
 @pytest.fixture
