@@ -79,7 +79,7 @@ PGBENCH_SQL = "UPDATE flash_stock SET stock = stock - 1 WHERE id = 1 AND stock >
 
 # --- Setup --------------------------------------------------------------------------------------
 def server_env(base_url: str) -> dict[str, str]:
-    # Plain HTTP on 127.0.0.1: cookies without the Secure flag, as tests/servers.py does.
+    # Plain HTTP on 127.0.0.1: cookies without the Secure flag, as tests/kit/servers.py does.
     return production_env(
         sibling_database_url(base_url, "_flash"),
         cache_prefix=CACHE_PREFIX,

@@ -186,7 +186,7 @@ def create_room(*, accounts: int) -> Room:
     from django.utils import timezone
 
     from live.services import session_go_live, session_schedule
-    from tests.factories import ShopMemberFactory, UserFactory, active_product
+    from tests.kit.factories import ShopMemberFactory, UserFactory, active_product
 
     owner = ShopMemberFactory(user__username="tuan-rumah", user__password=None).user
     shop = owner.shop_memberships.get().shop

@@ -1,8 +1,10 @@
 import shutil
 
 import pytest
+from django.utils import translation
 
-from tests import factories
+from tests.kit import factories
+from tests.kit.realtime import channel_layers_for_test
 
 
 def pytest_configure(config):
@@ -29,35 +31,57 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    # Every UserFactory user hashes a password, and the default hasher would dominate the suite.
+    # Browser journeys log in by password through servers in other processes, which verify with
+    # the production hashers: they keep them.
+    if request.node.get_closest_marker("browser") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _language(request, settings):
+    # The site speaks Indonesian (LANGUAGE_CODE "id"); tests marked `english` read the English
+    # source strings instead, on pages (LANGUAGE_CODE) and in the test's own code (activated).
+    language = "en" if request.node.get_closest_marker("english") else settings.LANGUAGE_CODE
+    settings.LANGUAGE_CODE = language
+    with translation.override(language):
+        yield
+
+
+@pytest.fixture
+def room_channel_layer(settings):
+    """The real Redis channel layer under a prefix of this test's own, with long room ticks, so
+    no 'stats' event gets between a test and what it waits for (a tick test shortens it again)."""
+    settings.CHANNEL_LAYERS = channel_layers_for_test()
+    settings.LIVE_TICK_SECONDS = 30
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
 
 
-@pytest.fixture
-def user_factory():
-    return factories.UserFactory
+def _factory_fixture(factory_class):
+    @pytest.fixture
+    def fixture():
+        return factory_class
+
+    return fixture
 
 
-@pytest.fixture
-def shop_factory():
-    return factories.ShopFactory
+def _fixture_name(factory_class) -> str:
+    # LiveModeratorFactory -> live_moderator_factory
+    name = factory_class.__name__.removesuffix("Factory")
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_") + "_factory"
 
 
-@pytest.fixture
-def category_factory():
-    return factories.CategoryFactory
-
-
-@pytest.fixture
-def product_factory():
-    return factories.ProductFactory
-
-
-@pytest.fixture
-def variant_factory():
-    return factories.ProductVariantFactory
+# Every factory of the kit as a fixture: `def test_x(live_moderator_factory): ...`.
+for _factory in factories.all_factories():
+    globals()[_fixture_name(_factory)] = _factory_fixture(_factory)
+variant_factory = _factory_fixture(factories.ProductVariantFactory)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.servers import free_port
+from tests.kit.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

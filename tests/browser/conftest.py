@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import servers
+from tests.kit import servers
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "artifacts"

@@ -8,13 +8,7 @@ from playwright.sync_api import expect
 
 from orders.models import Checkout
 from shops.enums import Condition
-from tests.browser.catalog import listed_product
-from tests.factories import (
-    AddressFactory,
-    ProductDefectFactory,
-    ShopFactory,
-    UserFactory,
-)
+from tests.kit.factories import AddressFactory, ProductDefectFactory, ShopFactory, UserFactory, listed_product
 
 pytestmark = [pytest.mark.browser]
 

@@ -17,11 +17,17 @@ from live.enums import LiveStatus
 from live.models import FlashDeal, LiveSession
 from orders.models import Order
 from shops.enums import MemberRole
-from tests import servers
-from tests.browser.catalog import listed_product
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.factories import AddressFactory, ShopFactory, ShopMemberFactory, UserFactory
-from tests.live.factories import LiveSessionFactory, LiveSessionProductFactory
+from tests.kit import servers
+from tests.kit.factories import (
+    AddressFactory,
+    LiveSessionFactory,
+    LiveSessionProductFactory,
+    ShopFactory,
+    ShopMemberFactory,
+    UserFactory,
+    listed_product,
+)
 
 pytestmark = [pytest.mark.browser]
 

@@ -18,17 +18,17 @@ from orders.models import Checkout, Order, Review, Shipment, Voucher
 from orders.tracking.services import shipment_ids_to_track
 from orders.tracking.simulated import SimulatedCourier
 from shops.enums import MemberRole
-from tests import servers
-from tests.browser.catalog import listed_product
 from tests.browser.conftest import ARTIFACTS
-from tests.factories import (
+from tests.kit import servers
+from tests.kit.factories import (
     AddressFactory,
     ShopFactory,
     ShopMemberFactory,
     UserFactory,
+    VoucherFactory,
     image_file,
+    listed_product,
 )
-from tests.orders.factories import VoucherFactory
 
 pytestmark = [pytest.mark.browser]
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from shops.enums import Condition
 from shops.models import ProductImage
 from shops.services import product_image_make_thumbnail, product_refresh_summary
-from tests.factories import (
+from tests.kit.factories import (
     CategoryFactory,
     ProductFactory,
     ProductVariantFactory,

@@ -11,9 +11,11 @@ from live.enums import DEFAULT_BLOCKED_WORDS, LiveStatus
 from live.models import LiveBlockedWord, LiveModerator, LiveOrder, LiveSession, LiveSessionProduct
 from orders.enums import OrderStatus
 from shops.enums import MemberRole
-from tests import factories
-from tests.live.factories import LiveSessionProductFactory, live_session
-from tests.orders.builders import make_order
+from tests.kit import factories
+from tests.kit.admin_forms import listed_pks
+from tests.kit.factories import LiveSessionProductFactory, live_session, make_order
+
+pytestmark = pytest.mark.english
 
 SESSIONS = reverse("admin:live_livesession_changelist")
 SESSION_ADD = reverse("admin:live_livesession_add")
@@ -23,10 +25,6 @@ MODERATORS_ADD = reverse("admin:live_livemoderator_add")
 
 def change_url(session):
     return reverse("admin:live_livesession_change", args=[session.pk])
-
-
-def listed_pks(response) -> set[int]:
-    return {obj.pk for obj in response.context["cl"].result_list}
 
 
 def session_data(*, shop, host, products=(), title="Flanel Jumat Malam", **extra) -> dict:
@@ -64,11 +62,6 @@ def change_data(session, **overrides) -> dict:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)
     return data
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

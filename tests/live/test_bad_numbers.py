@@ -9,33 +9,26 @@ from urllib.parse import quote
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.test import Client
 from django.urls import reverse
 
 from live.enums import LiveStatus
 from live.models import FlashDeal, ItemClaim
 from orders.models import Checkout
-from tests import factories
-from tests.live.buying import live_with_item
-from tests.live.factories import LiveSessionProductFactory, live_session
-from tests.live.realtime import channel_layers_for_test, communicator, receive_type
-from tests.orders.factories import AddressFactory, make_variant
+from tests.kit import factories
+from tests.kit.factories import (
+    AddressFactory,
+    LiveSessionProductFactory,
+    live_session,
+    live_with_item,
+    make_variant,
+)
+from tests.kit.logins import logged_in
+from tests.kit.realtime import channel_layers_for_test, communicator, receive_type
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 BAD = ["²", "١٢", "１２", "-1", "1e3", "99999999999999999999999", ""]
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from orders.enums import OrderStatus, PaymentMethod
 from orders.models import Checkout, Order
 from shops.enums import Condition
 from shops.models import ProductVariant
-from tests import factories
-from tests.live.buying import live_with_item
-from tests.live.test_deals import DEAL_PRICE, expire, launch
-from tests.orders.factories import AddressFactory, UserFactory, VoucherFactory, make_variant
+from tests.kit import factories
+from tests.kit.buying import DEAL_PRICE, expire, launch
+from tests.kit.factories import AddressFactory, UserFactory, VoucherFactory, live_with_item, make_variant
+from tests.kit.pages import html
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +44,6 @@ def shopper(client):
 def buy_url(session, **params) -> str:
     query = "&".join(f"{name}={value}" for name, value in params.items())
     return reverse("live_buy", args=[session.pk]) + (f"?{query}" if query else "")
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def form_fields(response) -> dict:

@@ -12,8 +12,7 @@ from live.enums import ChatMessageStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, LiveBan, LiveModerator, LiveMute, LiveSession
 from live.services import session_stats_record
 from shops.enums import MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
 
 
 @pytest.mark.parametrize(

@@ -4,84 +4,23 @@ The pushes these actions send are tested with the room's socket elsewhere (test_
 here it is the page and its HTTP answers: JSON for fetch, a message and a redirect for plain forms.
 """
 
-from html.parser import HTMLParser
-
 import pytest
 from django.contrib.messages import constants as message_levels
-from django.test import Client
 from django.urls import reverse
 
 from live.enums import FlashDealStatus, LiveStatus
 from live.models import FlashDeal, LiveModerator, LiveSession
 from shops.enums import MemberRole, ProductStatus
 from shops.services import product_refresh_summary
-from tests import factories
-from tests.live.factories import LiveSessionProductFactory, live_session
+from tests.kit import factories
+from tests.kit.factories import LiveSessionProductFactory, live_session
+from tests.kit.logins import logged_in, owner_of
+from tests.kit.pages import find, flashed, form_actions, one, options, scripts, shown, tags
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 NORMAL_PRICE = 100_000
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    # Refusal reasons are asserted in English (the source language); the site defaults to Indonesian.
-    settings.LANGUAGE_CODE = "en"
-
-
-# --- Reading the page ---------------------------------------------------------------------------
-
-
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def tags(response) -> list[tuple[str, dict]]:
-    assert response.status_code == 200
-    parser = _Tags()
-    parser.feed(response.content.decode())
-    return parser.tags
-
-
-def find(page, attribute: str, value: str | None = None) -> list[dict]:
-    return [
-        attrs for _tag, attrs in page if attribute in attrs and (value is None or attrs[attribute] == value)
-    ]
-
-
-def one(page, attribute: str, value: str | None = None) -> dict:
-    found = find(page, attribute, value)
-    assert len(found) == 1, f"{attribute}={value}: {len(found)} found"
-    return found[0]
-
-
-def shown(attrs: dict) -> bool:
-    return "hidden" not in attrs
-
-
-def form_actions(page) -> set[str]:
-    return {attrs.get("action") for tag, attrs in page if tag == "form" and attrs.get("method") == "post"}
-
-
-def scripts(page) -> list[str]:
-    return [attrs["src"].rsplit("/", 1)[-1] for tag, attrs in page if tag == "script" and "src" in attrs]
-
-
-def options(page, select_attribute: str) -> list[dict]:
-    """The <option>s of the select carrying `select_attribute` (the page has one such select)."""
-    inside, found = False, []
-    for tag, attrs in page:
-        if tag == "select":
-            inside = select_attribute in attrs
-        elif tag == "option" and inside:
-            found.append(attrs)
-    return found
 
 
 # --- Builders -----------------------------------------------------------------------------------
@@ -100,24 +39,9 @@ def console(session) -> str:
     return reverse("live_console", args=[session.pk])
 
 
-def owner_of(shop):
-    return factories.ShopMemberFactory(shop=shop, role=MemberRole.OWNER).user
-
-
-def logged_in(user, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
-
-
 def post_json(client, name: str, session, data=None, *args):
     response = client.post(reverse(name, args=[session.pk, *args]), data or {}, **JSON)
     return response, response.json()
-
-
-def flashed(response) -> list[tuple[int, str]]:
-    """The messages shown on the page a plain form post was redirected to."""
-    return [(message.level, str(message)) for message in response.context["messages"]]
 
 
 # --- Who gets the console -----------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from live.enums import FlashDealStatus, ItemClaimStatus, LiveStatus
 from live.models import FlashDeal, ItemClaim, LiveBlockedWord, LiveSession, LiveSessionProduct
-from tests import factories
-from tests.live.factories import live_session
+from tests.kit import factories
+from tests.kit.factories import live_session
 
 pytestmark = pytest.mark.django_db
 

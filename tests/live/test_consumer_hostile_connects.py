@@ -8,17 +8,10 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from live.enums import LiveStatus
-from tests.factories import UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import channel_layers_for_test, communicator, session_cookie
+from tests.kit.factories import UserFactory, live_session
+from tests.kit.realtime import communicator, session_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _channel_layer(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
-    settings.LIVE_TICK_SECONDS = 30
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("room_channel_layer")]
 
 
 async def _outcome(session_id, cookie=None, query: str = "") -> bool:

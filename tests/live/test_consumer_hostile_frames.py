@@ -14,17 +14,10 @@ from live import protocol, rate_limits
 from live.enums import ChatMessageStatus, LiveStatus
 from live.models import ChatMessage, LiveMute
 from shops.enums import MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import channel_layers_for_test, communicator, drain, receive_type, session_cookie
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
+from tests.kit.realtime import communicator, drain, receive_type, session_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _channel_layer(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
-    settings.LIVE_TICK_SECONDS = 30
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("room_channel_layer")]
 
 
 @pytest.fixture

@@ -15,11 +15,9 @@ from live import chat, chat_rules, protocol, rate_limits
 from live.enums import ChatMessageStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, LiveBan, LiveBlockedWord, LiveModerator, LiveMute, LiveSession
 from shops.enums import MemberRole, ShopStatus
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import (
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
+from tests.kit.realtime import (
     ban_and_mute_refusals,
-    channel_layers_for_test,
     communicator,
     connect_all,
     disconnect_all,
@@ -28,15 +26,7 @@ from tests.live.realtime import (
     session_cookie,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _channel_layer(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
-    # Long ticks, so no 'stats' event gets between a test and what it waits for (the tick test
-    # shortens it again).
-    settings.LIVE_TICK_SECONDS = 30
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("room_channel_layer")]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
 
 from live import deals, errors
 from live.enums import FlashClaimStatus, FlashDealStatus
@@ -15,31 +14,10 @@ from orders.lifecycle import order_cancel, orders_expire_unpaid
 from orders.models import Checkout, Order
 from orders.selectors import Line
 from shops.models import ProductVariant
-from tests.factories import UserFactory
-from tests.live.buying import buy, host_launches, live_with_item
-from tests.orders.factories import AddressFactory, make_buyers
+from tests.kit.buying import DEAL_PRICE, buy, expire, launch
+from tests.kit.factories import AddressFactory, UserFactory, live_with_item, make_buyers
 
-DEAL_PRICE = 49_000
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Refusals are asserted in English; the site's default language is Indonesian.
-    with translation.override("en"):
-        yield
-
-
-def launch(session, variant, **overrides):
-    fields = {"price": DEAL_PRICE, "units": 5, "duration_seconds": 120, "per_buyer_limit": 1}
-    fields.update(overrides)
-    return host_launches(session, variant, **fields)
-
-
-def expire(deal):
-    """Move the deal's window into the past, as if its time ran out (the job has not run)."""
-    past = timezone.now() - timedelta(seconds=1)
-    FlashDeal.objects.filter(pk=deal.pk).update(started_at=past - timedelta(minutes=2), ends_at=past)
-    deal.refresh_from_db()
+pytestmark = pytest.mark.english
 
 
 @pytest.mark.django_db

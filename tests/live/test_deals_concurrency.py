@@ -9,11 +9,11 @@ from live.enums import FlashClaimStatus
 from live.models import FlashDeal, FlashDealClaim, LiveOrder
 from orders.models import Checkout, Order, OrderItem
 from shops.models import ProductVariant
-from tests.live.buying import buy, host_launches, live_with_item, run_at_once
-from tests.orders.factories import fast_password_hashing, make_buyers
+from tests.kit.buying import buy, host_launches
+from tests.kit.concurrency import run_at_once
+from tests.kit.factories import live_with_item, make_buyers
 
 pytestmark = [
-    pytest.mark.usefixtures(fast_password_hashing.__name__),
     pytest.mark.django_db(transaction=True),
 ]
 

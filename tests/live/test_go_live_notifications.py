@@ -9,8 +9,8 @@ from live.enums import LiveStatus
 from live.models import LiveReminder
 from marketplace.models import Notification
 from shops.services import follow_create
-from tests import factories
-from tests.live.factories import LiveReminderFactory, live_session
+from tests.kit import factories
+from tests.kit.factories import LiveReminderFactory, live_session
 
 pytestmark = pytest.mark.django_db
 

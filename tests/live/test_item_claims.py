@@ -14,8 +14,8 @@ from orders.enums import OrderStatus
 from orders.lifecycle import orders_expire_unpaid
 from orders.models import Order
 from shops.models import ProductVariant
-from tests.live.buying import buy, live_with_item
-from tests.orders.factories import make_buyers
+from tests.kit.buying import buy
+from tests.kit.factories import live_with_item, make_buyers
 
 
 def one_off():
@@ -166,7 +166,7 @@ def test_withdrawing_the_hold_passes_it_on_and_leaving_the_queue_shortens_it():
 
 @pytest.mark.django_db
 def test_the_shop_page_cannot_sell_a_held_item():
-    from tests.orders.factories import place
+    from tests.kit.buying import place
 
     session, variant = one_off()
     (a, _), (b, b_address) = make_buyers(2)

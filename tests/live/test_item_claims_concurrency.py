@@ -11,11 +11,11 @@ from marketplace.models import Notification
 from orders.checkout import CheckoutError
 from orders.models import Order
 from shops.models import ProductVariant
-from tests.live.buying import buy, live_with_item, run_at_once
-from tests.orders.factories import fast_password_hashing, make_buyers
+from tests.kit.buying import buy
+from tests.kit.concurrency import run_at_once
+from tests.kit.factories import live_with_item, make_buyers
 
 pytestmark = [
-    pytest.mark.usefixtures(fast_password_hashing.__name__),
     pytest.mark.django_db(transaction=True),
 ]
 

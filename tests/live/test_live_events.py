@@ -18,11 +18,9 @@ from live.models import FlashDeal, FlashDealClaim, FlashDealEvent, LiveSessionEv
 from marketplace.transitions import TransitionNotAllowed
 from shops.enums import MemberRole
 from shops.models import Product
-from tests import factories
-from tests.factories import UserFactory
-from tests.live.buying import buy, host_launches, live_with_item
-from tests.live.factories import live_session
-from tests.orders.factories import AddressFactory
+from tests.kit import factories
+from tests.kit.buying import buy, host_launches
+from tests.kit.factories import AddressFactory, UserFactory, live_session, live_with_item
 
 pytestmark = pytest.mark.django_db
 

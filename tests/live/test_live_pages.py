@@ -12,15 +12,11 @@ from live.enums import LiveStatus
 from live.models import LiveReminder
 from live.presence import viewer_count_set
 from shops.enums import ProductStatus, ShopStatus
-from tests import factories
-from tests.live.factories import LiveReminderFactory, LiveSessionProductFactory, live_session
+from tests.kit import factories
+from tests.kit.factories import LiveReminderFactory, LiveSessionProductFactory, live_session
+from tests.kit.pages import page_html as _html
 
 pytestmark = pytest.mark.django_db
-
-
-def _html(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def _suspend(shop):

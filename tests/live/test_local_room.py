@@ -14,9 +14,8 @@ from django.conf import settings
 from live import broadcast, local_room, presence
 from live import consumers as live_consumers
 from live.enums import LiveStatus
-from tests.factories import UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import (
+from tests.kit.factories import UserFactory, live_session
+from tests.kit.realtime import (
     channel_layers_for_test,
     communicator,
     connect_all,

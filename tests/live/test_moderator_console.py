@@ -7,8 +7,7 @@ Seller Center where the shop names its moderators.
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth.models import Group, Permission
-from django.test import Client
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,11 +15,13 @@ from live import errors, moderation, policy, room_access
 from live.enums import ChatMessageStatus, FlashDealStatus, HeldReason, LiveStatus
 from live.models import ChatMessage, FlashDeal, LiveBan, LiveModerator, LiveMute, LiveSession
 from shops.enums import MemberRole
-from tests import factories
-from tests.live.factories import LiveSessionProductFactory, live_session
-from tests.live.realtime import (
+from tests.kit import factories
+from tests.kit.factories import LiveSessionProductFactory, live_session
+from tests.kit.logins import logged_in, moderator_of, owner_of, staff_by_group, superuser
+from tests.kit.pages import find, one, options, scripts
+from tests.kit.pages import tags as page_of
+from tests.kit.realtime import (
     ban_and_mute_refusals,
-    channel_layers_for_test,
     communicator,
     connect_all,
     disconnect_all,
@@ -28,52 +29,10 @@ from tests.live.realtime import (
     receive_type,
     session_cookie,
 )
-from tests.live.test_console_page import find, one, options
-from tests.live.test_console_page import tags as page_of
+
+pytestmark = pytest.mark.english
 
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-# --- Builders -----------------------------------------------------------------------------------
-
-
-def moderator_of(shop, username=None) -> object:
-    """A shop staff member the shop named chat moderator (a seller: `is_staff`, no permissions)."""
-    extra = {"user__username": username} if username else {}
-    member = factories.ShopMemberFactory(shop=shop, role=MemberRole.STAFF, **extra)
-    LiveModerator.objects.create(member=member)
-    return member.user
-
-
-def superuser(username="admin") -> object:
-    return factories.UserFactory(username=username, is_staff=True, is_superuser=True)
-
-
-def staff_by_group(username="moderasi") -> object:
-    """Platform staff the way the platform grants it: the product-moderation permission, by group."""
-    group, _created = Group.objects.get_or_create(name="Moderasi platform")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="shops", codename="moderate_product")
-    )
-    user = factories.UserFactory(username=username, is_staff=True)
-    user.groups.add(group)
-    return user
-
-
-def owner_of(shop, username=None) -> object:
-    extra = {"user__username": username} if username else {}
-    return factories.ShopMemberFactory(shop=shop, role=MemberRole.OWNER, **extra).user
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def console(session) -> str:
@@ -81,10 +40,6 @@ def console(session) -> str:
 
 
 # --- Reading the page -------------------------------------------------------------------------
-
-
-def scripts(page) -> list[str]:
-    return [attrs["src"].rsplit("/", 1)[-1] for tag, attrs in page if tag == "script" and "src" in attrs]
 
 
 def post_forms_to_console(page, session) -> list[str]:
@@ -341,7 +296,7 @@ def test_a_message_whose_author_left_can_still_be_deleted(people):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_channel_layer")
+@pytest.mark.usefixtures("room_channel_layer")
 def test_a_moderator_deleting_the_hosts_message_over_the_socket_is_told_why():
     session = live_session(status=LiveStatus.LIVE)
     said = ChatMessage.objects.create(session=session, user=session.host, text="Diskon 50% jam 8!")
@@ -463,14 +418,8 @@ def test_staff_who_lose_the_permission_mid_live_stop_moderating_at_once():
 # --- Staff over the room's socket ---------------------------------------------------------------
 
 
-@pytest.fixture
-def _channel_layer(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
-    settings.LIVE_TICK_SECONDS = 30
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_channel_layer")
+@pytest.mark.usefixtures("room_channel_layer")
 def test_platform_staff_review_held_messages_delete_and_mute_over_the_socket():
     session = live_session(status=LiveStatus.LIVE)
     staff = superuser()
@@ -505,7 +454,7 @@ def test_platform_staff_review_held_messages_delete_and_mute_over_the_socket():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_channel_layer")
+@pytest.mark.usefixtures("room_channel_layer")
 @pytest.mark.parametrize("target", ["owner", "host", "named moderator"])
 def test_platform_staff_cannot_mute_or_ban_the_owner_the_host_or_a_moderator(target):
     session = live_session(status=LiveStatus.LIVE)
@@ -523,7 +472,7 @@ def test_platform_staff_cannot_mute_or_ban_the_owner_the_host_or_a_moderator(tar
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_channel_layer")
+@pytest.mark.usefixtures("room_channel_layer")
 @pytest.mark.parametrize("actor", ["owner", "host"])
 def test_the_shop_cannot_mute_or_ban_platform_staff_but_can_its_own_moderator(actor):
     session = live_session(status=LiveStatus.LIVE)
@@ -542,7 +491,7 @@ def test_the_shop_cannot_mute_or_ban_platform_staff_but_can_its_own_moderator(ac
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_channel_layer")
+@pytest.mark.usefixtures("room_channel_layer")
 def test_a_named_moderator_cannot_mute_platform_staff_and_a_seller_elsewhere_cannot_moderate():
     session = live_session(status=LiveStatus.LIVE)
     staff = superuser()

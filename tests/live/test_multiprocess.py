@@ -21,16 +21,14 @@ from live.enums import ChatMessageStatus, FlashClaimStatus
 from live.models import ChatMessage, LiveBan, LiveOrder, LiveSessionProduct
 from orders.models import Order
 from shops.models import ProductVariant
-from tests import servers
-from tests.factories import UserFactory
-from tests.live.buying import buy, host_launches, live_with_item
-from tests.live.processes import CLOSE_BANNED, RedisServer, RoomClient, console_post, socket_outcome
-from tests.live.realtime import channel_layers_for_test, session_cookie
-from tests.orders.factories import AddressFactory, fast_password_hashing, make_variant
+from tests.kit import servers
+from tests.kit.buying import buy, host_launches
+from tests.kit.factories import AddressFactory, UserFactory, live_with_item, make_variant
+from tests.kit.processes import CLOSE_BANNED, RedisServer, RoomClient, console_post, socket_outcome
+from tests.kit.realtime import channel_layers_for_test, session_cookie
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures(fast_password_hashing.__name__),
 ]
 
 DEAL_PRICE = 99_000

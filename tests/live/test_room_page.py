@@ -23,8 +23,8 @@ from live.enums import LiveStatus
 from live.models import ChatMessage, FlashDeal, LiveModerator, LiveSession
 from shops.enums import Condition, MemberRole
 from shops.services import product_refresh_summary
-from tests import factories
-from tests.live.factories import LiveSessionProductFactory, live_session
+from tests.kit import factories
+from tests.kit.factories import LiveSessionProductFactory, live_session
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from live import claims, deals, errors, services
 from live.enums import FlashClaimStatus, FlashDealStatus, ItemClaimStatus, LiveStatus
@@ -18,27 +18,21 @@ from live.models import FlashDeal, FlashDealClaim, ItemClaim, LiveSession, LiveS
 from orders.enums import OrderStatus, PaymentMethod
 from orders.lifecycle import order_transition
 from shops.enums import Condition, MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.buying import buy, host_launches, live_with_item
-from tests.live.realtime import (
-    channel_layers_for_test,
+from tests.kit.buying import buy, host_launches
+from tests.kit.factories import AddressFactory, ShopMemberFactory, UserFactory, live_with_item, make_variant
+from tests.kit.realtime import (
     communicator,
     connect_all,
     disconnect_all,
     receive_type,
     session_cookie,
 )
-from tests.orders.factories import AddressFactory, make_variant
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _setup(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
-    settings.LIVE_TICK_SECONDS = 30  # no stats event in the way unless a test asks for one
-    with translation.override("en"):
-        yield
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.english,
+    pytest.mark.usefixtures("room_channel_layer"),
+]
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from live import errors, services
 from live.enums import (
@@ -17,11 +17,10 @@ from live.models import FlashDeal, LiveBlockedWord, LiveOrder, LiveSession, Live
 from marketplace.transitions import TransitionNotAllowed
 from orders.enums import OrderStatus
 from shops.enums import MemberRole, ShopStatus
-from tests import factories
-from tests.live.factories import live_session
-from tests.orders.builders import make_order
+from tests.kit import factories
+from tests.kit.factories import live_session, make_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 ALL_PAIRS = [(current, target) for current in LiveStatus.values for target in LiveStatus.values]
 # The event each allowed move writes.
@@ -30,13 +29,6 @@ MOVE_KINDS = {
     LiveStatus.ENDED: LiveSessionEventKind.ENDED,
     LiveStatus.CANCELLED: LiveSessionEventKind.CANCELLED,
 }
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The refusals below are asserted in English; the site's default language is Indonesian.
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize(("current", "target"), ALL_PAIRS)

@@ -15,10 +15,8 @@ from live import presence, rate_limits, video
 from live.enums import LiveStatus
 from live.models import ChatMessage, LiveModerator
 from shops.enums import MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import (
-    channel_layers_for_test,
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
+from tests.kit.realtime import (
     connect_all,
     disconnect_all,
     receive_type,
@@ -37,10 +35,7 @@ CANDIDATE = {
 
 
 @pytest.fixture(autouse=True)
-def _channel_layer(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
-    # Long ticks: no 'stats' event between a test and what it waits for.
-    settings.LIVE_TICK_SECONDS = 30
+def _channel_layer(room_channel_layer, settings):
     settings.LIVE_P2P_MAX_VIEWERS = 20
 
 

@@ -12,10 +12,8 @@ from live import presence, rate_limits
 from live.enums import LiveStatus
 from live.models import LiveModerator, LiveSession
 from shops.enums import MemberRole
-from tests.factories import ShopMemberFactory, UserFactory
-from tests.live.factories import live_session
-from tests.live.realtime import (
-    channel_layers_for_test,
+from tests.kit.factories import ShopMemberFactory, UserFactory, live_session
+from tests.kit.realtime import (
     connect_all,
     disconnect_all,
     receive_type,
@@ -28,8 +26,7 @@ SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 
 @pytest.fixture(autouse=True)
-def _channel_layer(settings):
-    settings.CHANNEL_LAYERS = channel_layers_for_test()
+def _channel_layer(room_channel_layer, settings):
     settings.LIVE_TICK_SECONDS = 0.3
 
 

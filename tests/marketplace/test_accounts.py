@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from marketplace.models import Address, User
 from marketplace.services import address_save, address_set_default
-from tests.factories import AddressFactory, image_file
+from tests.kit.factories import AddressFactory, image_file
 
 pytestmark = pytest.mark.django_db
 

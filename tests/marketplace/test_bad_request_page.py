@@ -6,7 +6,7 @@ template, with the request, since Django 5.x)."""
 import pytest
 from django.conf import settings
 
-from tests.factories import UserFactory
+from tests.kit.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from tests.servers import free_port
+from tests.kit.servers import free_port
 
 pytestmark = pytest.mark.django_db
 

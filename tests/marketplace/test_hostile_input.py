@@ -35,11 +35,9 @@ from orders.enums import OrderStatus, PaymentMethod, ReturnStatus
 from orders.models import Cart, CartItem, Payment, PaymentNotification, ReturnRequest, Review
 from shops.enums import MemberRole, ModerationAction
 from shops.models import BlockedWord, ModerationEvent, Product
-from tests import factories
-from tests.live.buying import host_launches
-from tests.live.factories import live_session
-from tests.orders.builders import make_order
-from tests.orders.factories import VoucherFactory, make_variant
+from tests.kit import factories
+from tests.kit.buying import host_launches
+from tests.kit.factories import VoucherFactory, live_session, make_order, make_variant
 
 pytestmark = pytest.mark.django_db
 

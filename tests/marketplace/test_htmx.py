@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from live.enums import LiveStatus
 from orders.models import Cart, CartItem
-from tests import factories
-from tests.live.factories import live_session
+from tests.kit import factories
+from tests.kit.factories import live_session
 
 pytestmark = pytest.mark.django_db
 

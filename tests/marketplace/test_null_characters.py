@@ -9,8 +9,8 @@ from django.urls import reverse
 from live.enums import LiveStatus
 from orders.enums import PaymentMethod
 from orders.models import Checkout
-from tests import factories
-from tests.live.buying import live_with_item
+from tests.kit import factories
+from tests.kit.factories import live_with_item
 
 pytestmark = pytest.mark.django_db
 

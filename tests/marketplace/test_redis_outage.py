@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory, active_product
-from tests.live.processes import RedisServer
+from tests.kit.factories import UserFactory, active_product
+from tests.kit.processes import RedisServer
 
 pytestmark = pytest.mark.django_db
 

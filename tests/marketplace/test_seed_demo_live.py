@@ -14,7 +14,7 @@ from orders.enums import OrderStatus
 from orders.models import Order, Review
 from shops.enums import MemberRole
 from shops.models import Shop
-from tests import factories
+from tests.kit import factories
 
 pytestmark = pytest.mark.django_db
 

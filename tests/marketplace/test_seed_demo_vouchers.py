@@ -6,10 +6,10 @@ from django.core.management import call_command
 from orders.models import Voucher, VoucherClaim
 from orders.selectors import ShopChoice
 from orders.vouchers.services import voucher_claim
-from tests.factories import AddressFactory, ShopFactory, UserFactory
-from tests.orders.factories import fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import AddressFactory, ShopFactory, UserFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.core.checks import Error
 from live import presence
 from live.enums import LiveStatus
 from marketplace import origins
-from tests.live.factories import live_session
-from tests.live.realtime import channel_layers_for_test, communicator, receive_type
+from tests.kit.factories import live_session
+from tests.kit.realtime import channel_layers_for_test, communicator, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

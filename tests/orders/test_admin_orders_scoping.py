@@ -3,16 +3,18 @@
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from orders.enums import OrderStatus
 from orders.models import Order, OrderEvent, Shipment
 from shops.enums import MemberRole
 from shops.models import ProductVariant
-from tests import factories
-from tests.orders.builders import make_order
-from tests.orders.factories import make_variant, place
+from tests.kit import factories
+from tests.kit.buying import place
+from tests.kit.factories import make_order, make_variant
+from tests.kit.pages import messages_of
+
+pytestmark = pytest.mark.english
 
 ORDERS = reverse("admin:orders_order_changelist")
 
@@ -25,10 +27,6 @@ def listed(response) -> list[int]:
     return [obj.pk for obj in response.context["cl"].result_list]
 
 
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
 def ship_data(*orders, carrier="JNE", apply=True) -> dict:
     data = {"action": "ship_selected", "_selected_action": [order.pk for order in orders]}
     if apply:
@@ -37,12 +35,6 @@ def ship_data(*orders, carrier="JNE", apply=True) -> dict:
             data[f"order-{order.pk}-carrier"] = carrier
             data[f"order-{order.pk}-tracking_number"] = f"JN{order.pk:04d}00{i}77"
     return data
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    # Assertions read the English source strings; the site defaults to Bahasa Indonesia.
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

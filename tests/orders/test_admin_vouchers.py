@@ -8,8 +8,11 @@ from django.urls import reverse
 from orders.enums import VoucherKind
 from orders.models import Voucher
 from shops.enums import MemberRole
-from tests import factories
-from tests.orders.factories import VoucherFactory
+from tests.kit import factories
+from tests.kit.factories import VoucherFactory
+from tests.kit.pages import admin_form_errors as errors
+
+pytestmark = pytest.mark.english
 
 VOUCHERS = reverse("admin:orders_voucher_changelist")
 VOUCHER_ADD = reverse("admin:orders_voucher_add")
@@ -37,15 +40,6 @@ def voucher_data(*, shop, **overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def errors(response) -> dict:
-    return response.context["adminform"].form.errors
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

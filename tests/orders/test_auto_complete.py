@@ -9,8 +9,7 @@ from orders import tasks
 from orders.enums import OrderEventKind, OrderStatus, ReturnStatus
 from orders.models import Order, OrderEvent, ReturnRequest, Shipment
 from orders.returns import orders_auto_complete
-from tests.factories import ShopFactory, UserFactory
-from tests.orders.builders import make_order
+from tests.kit.factories import ShopFactory, UserFactory, make_order
 
 pytestmark = pytest.mark.django_db
 

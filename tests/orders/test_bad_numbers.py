@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from orders.enums import PaymentMethod
 from orders.models import CartItem, Checkout, Order, PaymentNotification
-from tests import factories
+from tests.kit import factories
 
 pytestmark = pytest.mark.django_db
 

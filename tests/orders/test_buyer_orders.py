@@ -3,30 +3,23 @@
 import datetime as dt
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from orders.enums import OrderStatus, PaymentMethod
 from orders.models import Order, OrderEvent
 from shops.models import ProductVariant
-from tests import factories
-from tests.orders.builders import make_order
-from tests.orders.factories import make_variant, place
+from tests.kit import factories
+from tests.kit.buying import place
+from tests.kit.factories import make_order, make_variant
+from tests.kit.pages import messages_of
+
+pytestmark = pytest.mark.english
 
 ORDER_LIST = reverse("order_list")
 
 
 def detail_url(order):
     return reverse("order_detail", args=[order.number])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

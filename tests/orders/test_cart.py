@@ -11,7 +11,7 @@ from orders.cart import CART_COUNT_KEY
 from orders.models import Cart, CartItem
 from shops.enums import ProductStatus, ShopStatus
 from shops.models import ProductVariant
-from tests import factories
+from tests.kit import factories
 
 pytestmark = pytest.mark.django_db
 

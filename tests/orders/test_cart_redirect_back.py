@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from orders.models import CartItem
-from tests import factories
+from tests.kit import factories
 
 pytestmark = pytest.mark.django_db
 

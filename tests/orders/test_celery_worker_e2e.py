@@ -19,9 +19,8 @@ from django.utils import timezone
 from orders import tasks
 from orders.enums import OrderStatus, TrackingCode
 from orders.models import Order, Shipment, TrackingEvent
-from tests.factories import ShopFactory, UserFactory
-from tests.orders.builders import make_order
-from tests.servers import ROOT, database_url
+from tests.kit.factories import ShopFactory, UserFactory, make_order
+from tests.kit.servers import ROOT, database_url
 
 WAIT_SECONDS = 60
 

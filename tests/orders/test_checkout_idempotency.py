@@ -4,10 +4,9 @@ import pytest
 
 from orders.models import Checkout, Order, OrderEvent, OrderItem, Voucher, VoucherRedemption
 from shops.models import Product, ProductVariant
-from tests.factories import AddressFactory, UserFactory
-from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place, run_at_once
-
-pytestmark = pytest.mark.usefixtures(fast_password_hashing.__name__)
+from tests.kit.buying import place
+from tests.kit.concurrency import run_at_once
+from tests.kit.factories import AddressFactory, UserFactory, VoucherFactory, make_variant
 
 
 @pytest.mark.django_db

@@ -7,13 +7,12 @@ import pytest
 from orders.checkout import CheckoutError
 from orders.models import Checkout, Order, OrderItem
 from shops.models import Product, ProductVariant
-from tests.factories import UserFactory
-from tests.orders.factories import fast_password_hashing, make_buyers, make_variant, place, run_at_once
+from tests.kit.buying import place
+from tests.kit.concurrency import run_at_once
+from tests.kit.factories import UserFactory, make_buyers, make_variant
 
 BUYERS = 50
 UNITS = 10
-
-pytestmark = pytest.mark.usefixtures(fast_password_hashing.__name__)
 
 
 @pytest.mark.django_db(transaction=True)

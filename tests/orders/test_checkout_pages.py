@@ -16,8 +16,8 @@ from orders.cart import CART_COUNT_KEY
 from orders.enums import OrderStatus, PaymentMethod
 from orders.models import Cart, CartItem, Checkout, Order
 from shops.models import ProductVariant
-from tests import factories
-from tests.orders.factories import VoucherClaimFactory, VoucherFactory
+from tests.kit import factories
+from tests.kit.factories import VoucherClaimFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db
 

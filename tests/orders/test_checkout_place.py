@@ -11,10 +11,10 @@ from orders.models import Checkout, Order, OrderEvent
 from orders.payments.services import PaymentError, payment_start
 from orders.selectors import Line, ShopChoice
 from shops.models import Product
-from tests.factories import AddressFactory, ShopFactory, UserFactory
-from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import AddressFactory, ShopFactory, UserFactory, VoucherFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 
 def test_two_shops_make_two_orders_with_snapshots_and_totals(settings):

@@ -6,10 +6,17 @@ from orders.checkout import checkout_quote
 from orders.enums import VoucherKind
 from orders.selectors import Line, ShopChoice
 from shops.models import ProductVariant
-from tests.factories import AddressFactory, ProductDefectFactory, ShopFactory, UserFactory
-from tests.orders.factories import VoucherClaimFactory, VoucherFactory, fast_password_hashing, make_variant
+from tests.kit.factories import (
+    AddressFactory,
+    ProductDefectFactory,
+    ShopFactory,
+    UserFactory,
+    VoucherClaimFactory,
+    VoucherFactory,
+    make_variant,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 # Variants (with product and shop), their products' defects, the vouchers in play.
 QUOTE_QUERIES = 3

@@ -7,10 +7,16 @@ from orders.models import Checkout, Order, OrderEvent, OrderItem, Voucher, Vouch
 from orders.selectors import MAX_QUANTITY_PER_LINE, Line, ShopChoice
 from shops.enums import ProductStatus, ShopStatus
 from shops.models import Product, ProductVariant, Shop
-from tests.factories import AddressFactory, ProductDefectFactory, UserFactory
-from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import (
+    AddressFactory,
+    ProductDefectFactory,
+    UserFactory,
+    VoucherFactory,
+    make_variant,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

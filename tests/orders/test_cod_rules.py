@@ -11,10 +11,10 @@ from orders.enums import OrderStatus, PaymentMethod
 from orders.models import Cart, CartItem, Checkout, Order, Voucher
 from orders.selectors import Line, ShopChoice
 from shops.models import ProductVariant
-from tests.factories import AddressFactory, ShopFactory, UserFactory
-from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import AddressFactory, ShopFactory, UserFactory, VoucherFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 
 def quote_for(buyer, variants, quantity=1, **kwargs):

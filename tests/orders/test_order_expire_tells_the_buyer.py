@@ -17,10 +17,10 @@ from orders.enums import OrderEventKind, OrderStatus, PaymentMethod
 from orders.models import Order, OrderEvent
 from orders.payments.midtrans import signature
 from orders.payments.services import payment_start
-from tests.factories import ShopFactory, UserFactory
-from tests.orders.factories import fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import ShopFactory, UserFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 EXPIRED_ID = "Batas waktu pembayaran habis"
 TOLD_ID = "Waktu pembayaran sudah habis, jadi penjual tidak akan mengirimnya. Anda bisa memesan lagi."

@@ -10,10 +10,10 @@ from orders.enums import OrderEventKind, OrderStatus, PaymentMethod
 from orders.lifecycle import PAYMENT_EXPIRED_REASON, orders_expire_unpaid
 from orders.models import Order, OrderEvent, Voucher, VoucherRedemption
 from shops.models import Product, ProductVariant
-from tests.factories import UserFactory
-from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import UserFactory, VoucherFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 
 def unpaid(buyer, variant, quantity=2, **kwargs):

@@ -7,8 +7,8 @@ from django.utils import translation
 from marketplace.models import Notification
 from orders.enums import OrderStatus
 from orders.lifecycle import order_cancel, order_ship
-from tests.orders.builders import make_order
-from tests.orders.factories import make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import make_order, make_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,10 @@ from orders.lifecycle import (
 from orders.models import Order, OrderEvent, Shipment, Voucher, VoucherRedemption
 from orders.selectors import ShopChoice
 from shops.models import Product, ProductVariant
-from tests.factories import UserFactory
-from tests.orders.factories import OrderFactory, VoucherFactory, fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import OrderFactory, UserFactory, VoucherFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 ALL_PAIRS = list(itertools.product(OrderStatus.values, repeat=2))
 ALLOWED = [(current, target) for current, target in ALL_PAIRS if target in ORDER_TRANSITIONS[current]]

@@ -19,10 +19,10 @@ from orders.enums import OrderStatus, PaymentMethod, PaymentStatus
 from orders.models import Cart, CartItem, Checkout, Payment, PaymentNotification
 from orders.payments.services import PaymentError, payment_start
 from shops.models import ProductVariant
-from tests.factories import AddressFactory, ShopFactory, UserFactory
-from tests.orders.factories import fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import AddressFactory, ShopFactory, UserFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

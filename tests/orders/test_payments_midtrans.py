@@ -18,10 +18,10 @@ from orders.enums import OrderEventKind, OrderStatus, PaymentMethod, PaymentStat
 from orders.models import Payment
 from orders.payments import midtrans
 from orders.payments.services import PaymentError, payment_start
-from tests.factories import ShopFactory, UserFactory
-from tests.orders.factories import fast_password_hashing, make_variant, place
+from tests.kit.buying import place
+from tests.kit.factories import ShopFactory, UserFactory, make_variant
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db]
 
 SERVER_KEY = "SB-Mid-server-TEST-abc123"
 # Midtrans' documented answer to POST /snap/v1/transactions (HTTP 201).

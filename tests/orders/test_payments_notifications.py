@@ -18,10 +18,9 @@ from orders.models import Order, OrderEvent, Payment, PaymentNotification, Vouch
 from orders.payments.midtrans import signature
 from orders.payments.services import payment_start
 from shops.models import ProductVariant
-from tests.factories import ShopFactory, UserFactory
-from tests.orders.factories import VoucherFactory, fast_password_hashing, make_variant, place, run_at_once
-
-pytestmark = pytest.mark.usefixtures(fast_password_hashing.__name__)
+from tests.kit.buying import place
+from tests.kit.concurrency import run_at_once
+from tests.kit.factories import ShopFactory, UserFactory, VoucherFactory, make_variant
 
 
 @pytest.fixture(autouse=True)

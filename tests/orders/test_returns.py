@@ -5,7 +5,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -15,22 +14,19 @@ from orders import tasks
 from orders.enums import OrderStatus, ReturnStatus
 from orders.models import Order, OrderEvent, ReturnPhoto, ReturnRequest, Shipment
 from orders.returns import ReturnNotAllowed, return_request_create, returns_auto_approve
-from tests import factories
-from tests.factories import image_file
-from tests.orders.builders import make_order
+from tests.kit import factories
+from tests.kit.factories import image_file, make_order
+from tests.kit.pages import messages_of
+
+pytestmark = pytest.mark.english
 
 RETURNS = reverse("admin:orders_returnrequest_changelist")
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+def _return_deadlines(settings):
     settings.RETURN_WINDOW_DAYS = 2
     settings.RETURN_RESPONSE_HOURS = 48
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def upload(name="rusak.jpg", **kwargs):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from orders.enums import OrderStatus
 from orders.models import Review
 from orders.reviews import review_create
-from tests.orders.builders import make_order
+from tests.kit.factories import make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,8 @@ def test_the_change_form_only_offers_the_reply(seller_a, reviews):
         "Lebih murah di tokopedia . com / toko-a",
     ],
 )
-def test_a_reply_with_a_contact_is_a_form_error_and_nothing_is_saved(seller_a, reviews, reply, settings):
-    settings.LANGUAGE_CODE = "en"
+@pytest.mark.english
+def test_a_reply_with_a_contact_is_a_form_error_and_nothing_is_saved(seller_a, reviews, reply):
     review = reviews["a"]
 
     response = seller_a.post(change_url(review), {"seller_reply": reply})

@@ -10,8 +10,8 @@ from orders.enums import OrderStatus
 from orders.models import Review, ReviewPhoto
 from orders.reviews import ReviewRefused, review_create
 from shops.models import Product, Shop
-from tests import factories
-from tests.orders.builders import make_order
+from tests.kit import factories
+from tests.kit.factories import make_order
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from orders.enums import OrderStatus, TrackingCode
 from orders.models import Order, OrderEvent, Shipment, TrackingEvent
 from orders.tracking import TrackingUnavailable, biteship
 from orders.tracking.services import TrackResult, shipment_ids_to_track, shipment_track
-from tests.factories import ShopFactory, UserFactory
-from tests.orders.builders import make_order
+from tests.kit.factories import ShopFactory, UserFactory, make_order
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from orders.models import Voucher
 from orders.vouchers import expiry
 from orders.vouchers.selectors import _shop_vouchers_key, voucher_list_offered_by_shop
 from orders.vouchers.services import voucher_save
-from tests.factories import ShopFactory
-from tests.orders.factories import VoucherFactory
+from tests.kit.factories import ShopFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from marketplace.models import Notification
 from orders import tasks
 from orders.models import Voucher, VoucherRedemption
-from tests.orders.factories import CheckoutFactory, VoucherClaimFactory, VoucherFactory
+from tests.kit.factories import CheckoutFactory, VoucherClaimFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db
 

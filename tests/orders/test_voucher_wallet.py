@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from orders.enums import VoucherKind
 from orders.models import VoucherClaim
-from tests import factories
-from tests.orders.factories import VoucherFactory
+from tests.kit import factories
+from tests.kit.factories import VoucherFactory
+
+pytestmark = pytest.mark.english
 
 WALLET = reverse("voucher_wallet")
 
@@ -25,11 +27,6 @@ def shop_url(shop):
 
 def offered(response) -> list[str]:
     return [voucher.code for voucher in response.context["vouchers"]]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

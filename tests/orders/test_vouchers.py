@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from orders.checkout import CheckoutError, checkout_quote
 from orders.enums import VoucherKind
@@ -12,26 +12,20 @@ from orders.models import Checkout, Order, Voucher, VoucherRedemption
 from orders.selectors import Line, ShopChoice
 from orders.vouchers.rules import allocate
 from shops.models import ProductVariant
-from tests.factories import AddressFactory, ShopFactory, UserFactory
-from tests.orders.factories import (
+from tests.kit.buying import place
+from tests.kit.factories import (
+    AddressFactory,
+    ShopFactory,
+    UserFactory,
     VoucherClaimFactory,
     VoucherFactory,
-    fast_password_hashing,
     make_variant,
-    place,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(fast_password_hashing.__name__)]
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 # A Bandung shop shipping 1 kg to Jakarta: Hemat, the cheapest option, costs Rp 11.000.
 FEE = 11_000
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # The refusal reasons below are asserted in English; the site's default language is Indonesian.
-    with translation.override("en"):
-        yield
 
 
 def quote_for(buyer, lines, *, choices=None, platform=""):

@@ -6,19 +6,12 @@ from orders.checkout import CheckoutError
 from orders.models import Checkout, Order, Voucher, VoucherClaim, VoucherRedemption
 from orders.selectors import ShopChoice
 from shops.models import ProductVariant
-from tests.orders.factories import (
-    VoucherFactory,
-    fast_password_hashing,
-    make_buyers,
-    make_variant,
-    place,
-    run_at_once,
-)
+from tests.kit.buying import place
+from tests.kit.concurrency import run_at_once
+from tests.kit.factories import VoucherFactory, make_buyers, make_variant
 
 BUYERS = 30
 LIMIT = 5
-
-pytestmark = pytest.mark.usefixtures(fast_password_hashing.__name__)
 
 
 @pytest.mark.django_db(transaction=True)

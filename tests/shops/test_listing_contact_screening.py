@@ -7,37 +7,19 @@ from django.urls import reverse
 from shops import services
 from shops.enums import ProductStatus
 from shops.models import ModerationEvent, Product, ProductImage
-from tests import factories
-from tests.factories import image_file
-from tests.shops.test_admin_scoping import (
+from tests.kit import factories
+from tests.kit.admin_forms import (
     PRODUCT_ADD,
     change_url,
     product_add_data,
     product_change_data,
     variant_data,
 )
+from tests.kit.factories import image_file
+
+pytestmark = pytest.mark.english
 
 REFUSAL = "Contact details are not allowed here"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def shop(db):
-    return factories.ShopFactory(name="Toko Citra", slug="citra")
-
-
-@pytest.fixture
-def seller(shop, seller_factory):
-    return seller_factory(shop, username="citra")
-
-
-@pytest.fixture
-def category(db):
-    return factories.CategoryFactory(name="Jaket")
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from marketplace.transitions import TransitionNotAllowed
 from shops import services
 from shops.enums import PRODUCT_MACHINE, ModerationAction, ProductStatus, ShopStatus
 from shops.models import BlockedWord, ModerationEvent, Product
-from tests import factories
-from tests.shops.test_admin_scoping import (
+from tests.kit import factories
+from tests.kit.admin_forms import (
     PRODUCT_ADD,
     change_url,
     management,
@@ -22,27 +22,9 @@ from tests.shops.test_admin_scoping import (
     variant_data,
 )
 
+pytestmark = pytest.mark.english
+
 QUEUE = reverse("admin:shops_productreview_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def shop(db):
-    return factories.ShopFactory(name="Toko Citra", slug="citra")
-
-
-@pytest.fixture
-def seller(shop, seller_factory):
-    return seller_factory(shop, username="citra")
-
-
-@pytest.fixture
-def category(db):
-    return factories.CategoryFactory(name="Jaket")
 
 
 def pending_product(shop, category, **kwargs):

@@ -11,7 +11,7 @@ from marketplace.transitions import TransitionNotAllowed
 from shops import services
 from shops.enums import PRODUCT_MACHINE, SHOP_MACHINE, ModerationAction, ProductStatus, ShopStatus
 from shops.models import ModerationEvent, Product, Shop
-from tests import factories
+from tests.kit import factories
 
 P = ProductStatus
 PRODUCT_MOVES = {

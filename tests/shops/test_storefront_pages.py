@@ -8,14 +8,10 @@ from django.urls import reverse
 from shops.enums import Condition
 from shops.models import Follow, Shop
 from shops.services import product_refresh_summary
-from tests import factories
+from tests.kit import factories
+from tests.kit.pages import page_html as _content
 
 pytestmark = pytest.mark.django_db
-
-
-def _content(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def _titles(response):

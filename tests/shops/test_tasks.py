@@ -5,7 +5,7 @@ import pytest
 from shops.enums import ProductStatus
 from shops.models import Category
 from shops.tasks import refresh_category_typical_prices
-from tests import factories
+from tests.kit import factories
 
 
 @pytest.fixture

